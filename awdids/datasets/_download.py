@@ -1,0 +1,108 @@
+"""Download of a file from a list of mirrors, with retries and a sha256 check."""
+
+import hashlib
+import http.client
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+__all__ = ["download_file"]
+
+_CHUNK = 1 << 16
+
+
+def _sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(_CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _url_for(mirror, filename):
+    return mirror.rstrip("/") + "/" + urllib.parse.quote(filename)
+
+
+def _fetch_to(url, target_dir, filename, timeout):
+    """Stream ``url`` into a temporary file in ``target_dir``; return its path."""
+    handle, tmp_path = tempfile.mkstemp(
+        dir=target_dir, prefix=f".{filename}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(handle, "wb") as out:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                expected = response.headers.get("Content-Length")
+                received = 0
+                for block in iter(lambda: response.read(_CHUNK), b""):
+                    out.write(block)
+                    received += len(block)
+        if expected is not None and received != int(expected):
+            raise http.client.IncompleteRead(b"", int(expected) - received)
+    except BaseException:
+        os.unlink(tmp_path)
+        raise
+    return tmp_path
+
+
+def _is_retryable(error):
+    if isinstance(error, urllib.error.HTTPError):
+        return error.code >= 500 or error.code == 429
+    return isinstance(
+        error, (urllib.error.URLError, http.client.HTTPException, TimeoutError, OSError)
+    )
+
+
+def download_file(
+    filename, target_dir, *, mirrors, sha256, n_retries=3, delay=1.0, timeout=60
+):
+    """Download ``filename`` into ``target_dir`` from the first mirror that works.
+
+    Each mirror is tried up to ``1 + n_retries`` times for transient errors
+    (connection errors, time-outs, truncated bodies, HTTP 5xx), once for others
+    (HTTP 4xx, checksum mismatch). The file is written under a temporary name and
+    renamed into place only once its sha256 matches, so an interrupted or bad
+    download never leaves a file under the final name.
+
+    Returns
+    -------
+    path : str
+        The path of the downloaded file.
+
+    Raises
+    ------
+    OSError
+        When no mirror delivered the file; the message names every URL tried and
+        what went wrong with it (checksum mismatches give expected and got).
+    """
+    os.makedirs(target_dir, exist_ok=True)
+    final_path = os.path.join(target_dir, filename)
+    failures = []
+    for mirror in mirrors:
+        url = _url_for(mirror, filename)
+        for attempt in range(n_retries + 1):
+            try:
+                tmp_path = _fetch_to(url, target_dir, filename, timeout)
+            except Exception as error:  # noqa: BLE001 - reported below
+                retry = _is_retryable(error) and attempt < n_retries
+                if not retry:
+                    failures.append(f"{url}: {error!r} after {attempt + 1} attempt(s)")
+                    break
+                time.sleep(delay)
+                continue
+            got = _sha256_of(tmp_path)
+            if got != sha256:
+                os.unlink(tmp_path)
+                failures.append(
+                    f"{url}: checksum mismatch for {filename}: expected sha256 "
+                    f"{sha256}, got {got} (the bad download was removed)"
+                )
+                break
+            os.replace(tmp_path, final_path)
+            return final_path
+    raise OSError(
+        f"Could not download {filename} into {target_dir}:\n  "
+        + "\n  ".join(failures or ["no mirror was given"])
+    )

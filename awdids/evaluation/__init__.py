@@ -1,0 +1,12 @@
+"""Evaluation of detectors: scores, baselines and report tables."""
+
+from ._baselines import evaluate_models, make_baselines
+from ._metrics import classification_scores
+from ._report import format_results_table
+
+__all__ = [
+    "classification_scores",
+    "evaluate_models",
+    "format_results_table",
+    "make_baselines",
+]
