@@ -3,10 +3,13 @@
 from ._baselines import evaluate_models, make_baselines
 from ._metrics import classification_scores
 from ._report import format_results_table
+from ._synthetic import moment_rmse, synthetic_quality
 
 __all__ = [
     "classification_scores",
     "evaluate_models",
     "format_results_table",
     "make_baselines",
+    "moment_rmse",
+    "synthetic_quality",
 ]

@@ -1,0 +1,159 @@
+"""How the rows of one class map to and from the generator's output space.
+
+Columns fall into four kinds, decided from the class's own rows:
+
+- constant: one value in the class; reproduced exactly, not modelled;
+- one-hot group: a block of one-hot columns named by the caller
+  (``discrete_groups``); the generator emits one logit per column;
+- few-valued: a column with at most ``categorical_threshold`` distinct values
+  in the class (always when only 0 and 1 occur); the generator emits one logit
+  per observed value;
+- continuous: everything else; mapped through the class's empirical
+  distribution function to [-1, 1] (ties spread uniformly over their share), so
+  heavy tails and point masses (the many exact zeros of traffic counters) become
+  a uniform target; produced through tanh and mapped back through the inverse
+  empirical distribution function, which yields values the column takes in the
+  class (``snap=True``) or, with ``snap=False``, linear interpolation between
+  neighbouring observed quantiles. Either way values stay in the class's range.
+
+Logits of the two discrete kinds go through a straight-through Gumbel-softmax
+while training (the critic sees exact one-hot rows, as it does for real rows, so
+it cannot tell fakes by their fractions; gradients flow through the relaxation,
+as in CTGAN) and are sampled (Gumbel-max) when generating.
+"""
+
+import numpy as np
+import torch
+
+__all__ = ["TabularCodec"]
+
+
+def _gumbel_like(logits, generator):
+    uniform = torch.rand(
+        logits.shape, generator=generator, device=logits.device, dtype=logits.dtype
+    )
+    return -torch.log(-torch.log(uniform.clamp_(1e-10, 1 - 1e-7)))
+
+
+def _straight_through(hard, soft):
+    return hard - soft.detach() + soft
+
+
+class TabularCodec:
+    """Encoder of real rows and decoder of generator outputs for one class.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The class's rows (float).
+    discrete_groups : list of list of int
+        Validated, disjoint one-hot blocks.
+    snap : bool
+        Return continuous values the column takes in the class.
+    categorical_threshold : int
+        Columns with at most this many distinct values are generated as
+        categorical.
+    random_state : RandomState
+        Source of the tie-breaking jitter of the encoding.
+    """
+
+    def __init__(self, X, discrete_groups, snap, categorical_threshold, random_state):
+        self.n_features = X.shape[1]
+        self.groups = [np.asarray(g, dtype=np.intp) for g in discrete_groups]
+        in_group = np.zeros(self.n_features, dtype=bool)
+        for g in self.groups:
+            in_group[g] = True
+        free = np.flatnonzero(~in_group)
+        distinct = [np.unique(X[:, j]) for j in free]
+        binary = [set(v.tolist()) <= {0.0, 1.0} for v in distinct]
+        self.constant = np.array(
+            [j for j, v in zip(free, distinct) if len(v) == 1], dtype=np.intp
+        )
+        self.constant_values = X[0, self.constant] if len(X) else np.empty(0)
+        few = [
+            (j, v)
+            for j, v, b in zip(free, distinct, binary)
+            if len(v) > 1 and (b or len(v) <= categorical_threshold)
+        ]
+        self.few_valued = np.array([j for j, _ in few], dtype=np.intp)
+        self.few_values = [v for _, v in few]
+        taken = set(self.constant.tolist()) | set(self.few_valued.tolist())
+        self.continuous = np.array([j for j in free if j not in taken], dtype=np.intp)
+        self.sorted_values = np.sort(X[:, self.continuous], axis=0)
+        self.snap = snap
+        self.random_state = random_state
+        self.block_sizes = [len(g) for g in self.groups] + [
+            len(v) for v in self.few_values
+        ]
+        self.n_outputs = len(self.continuous) + sum(self.block_sizes)
+
+    def encode(self, X):
+        """Real rows -> the critic's input space (float32 array)."""
+        parts = [2 * self._to_uniform(X[:, self.continuous]) - 1]
+        parts += [X[:, g] for g in self.groups]
+        for j, values in zip(self.few_valued, self.few_values):
+            codes = np.searchsorted(values, X[:, j])
+            parts.append(np.eye(len(values))[codes])
+        return np.concatenate(parts, axis=1).astype(np.float32)
+
+    def _split(self, raw):
+        n_cont = len(self.continuous)
+        blocks = torch.split(raw[:, n_cont:], self.block_sizes, dim=1)
+        return raw[:, :n_cont], blocks
+
+    def relax(self, raw, generator, temperature=0.2):
+        """Raw generator output -> differentiable rows in the critic's input space."""
+        cont, blocks = self._split(raw)
+        parts = [torch.tanh(cont)]
+        for logits in blocks:
+            noisy = (logits + _gumbel_like(logits, generator)) / temperature
+            soft = torch.softmax(noisy, dim=1)
+            hard = torch.zeros_like(soft).scatter_(1, soft.argmax(1, keepdim=True), 1.0)
+            parts.append(_straight_through(hard, soft))
+        return torch.cat(parts, dim=1)
+
+    def _to_uniform(self, values):
+        n = len(self.sorted_values)
+        uniform = np.empty_like(values, dtype=np.float64)
+        jitter = self.random_state.uniform(size=values.shape)
+        for k in range(values.shape[1]):
+            column, ref = values[:, k], self.sorted_values[:, k]
+            below = np.searchsorted(ref, column, side="left")
+            upto = np.searchsorted(ref, column, side="right")
+            uniform[:, k] = (below + jitter[:, k] * (upto - below)) / n
+        return uniform
+
+    def _from_uniform(self, uniform):
+        n, ref = len(self.sorted_values), self.sorted_values
+        if self.snap:
+            index = np.clip((uniform * n).astype(np.intp), 0, n - 1)
+            return np.take_along_axis(ref, index, axis=0)
+        position = np.clip(uniform * n - 0.5, 0, n - 1)
+        left = np.floor(position).astype(np.intp)
+        right = np.minimum(left + 1, n - 1)
+        weight = position - left
+        low = np.take_along_axis(ref, left, axis=0)
+        high = np.take_along_axis(ref, right, axis=0)
+        return low + weight * (high - low)
+
+    def sample(self, raw, generator):
+        """Raw generator output -> valid rows in the original feature space."""
+        cont, blocks = self._split(raw)
+        n_rows = raw.shape[0]
+        out = np.empty((n_rows, self.n_features), dtype=np.float64)
+        out[:, self.constant] = self.constant_values
+        uniform = (torch.tanh(cont).double().cpu().numpy() + 1) / 2
+        out[:, self.continuous] = self._from_uniform(uniform)
+        choices = [
+            (logits + _gumbel_like(logits, generator)).argmax(dim=1).cpu().numpy()
+            for logits in blocks
+        ]
+        for g, choice in zip(self.groups, choices):
+            one_hot = np.zeros((n_rows, len(g)))
+            one_hot[np.arange(n_rows), choice] = 1.0
+            out[:, g] = one_hot
+        for j, values, choice in zip(
+            self.few_valued, self.few_values, choices[len(self.groups) :]
+        ):
+            out[:, j] = values[choice]
+        return out

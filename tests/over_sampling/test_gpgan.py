@@ -1,0 +1,210 @@
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from awdids.over_sampling import AddRows, GPGANSampler, TrainingDivergedError
+
+TINY = dict(
+    noise_dim=8,
+    generator_hidden=(32,),
+    critic_hidden=(32,),
+    batch_size=32,
+    epochs=3,
+    steps_per_epoch=4,
+)
+
+
+def make_data(n_major=80, n_minor=20, seed=0, dtype=np.float32):
+    """Columns: one-hot block 0-2, binary 3, constant-in-minority 4, continuous 5-7."""
+    rng = np.random.RandomState(seed)
+    n = n_major + n_minor
+    X = np.zeros((n, 8))
+    X[np.arange(n), rng.randint(0, 3, n)] = 1.0
+    X[:, 3] = rng.randint(0, 2, n)
+    X[:, 4] = np.r_[rng.rand(n_major), np.full(n_minor, 0.25)]
+    X[:, 5:] = rng.exponential(size=(n, 3))
+    X[rng.rand(n) < 0.5, 5] = 0.0  # a point mass, as traffic counters have
+    y = np.array(["major"] * n_major + ["minor"] * n_minor)
+    return X.astype(dtype), y
+
+
+def fit_minor(X, y, **params):
+    sampler = GPGANSampler(random_state=0, **{**TINY, **params})
+    return sampler, *sampler.fit_resample(X, y)
+
+
+def test_counts_order_and_dtype():
+    X, y = make_data()
+    sampler, X_res, y_res = fit_minor(X, y)
+    assert sampler.sampling_strategy_ == {"minor": 60}
+    assert X_res.shape == (160, 8) and X_res.dtype == np.float32
+    np.testing.assert_array_equal(X_res[:100], X)
+    np.testing.assert_array_equal(y_res[:100], y)
+    assert (y_res[100:] == "minor").all()
+
+
+def test_float64_in_float64_out():
+    X, y = make_data(dtype=np.float64)
+    _, X_res, _ = fit_minor(X, y)
+    assert X_res.dtype == np.float64
+
+
+def test_dict_strategy_gives_exact_counts():
+    X, y = make_data()
+    _, X_res, y_res = fit_minor(X, y, sampling_strategy={"minor": 55, "major": 90})
+    assert (y_res == "minor").sum() == 55 and (y_res == "major").sum() == 90
+
+
+def test_add_rows_recipe():
+    X, y = make_data()
+    sampler, _, y_res = fit_minor(X, y, sampling_strategy=AddRows(7, ["minor"]))
+    assert (y_res == "minor").sum() == 27
+    assert repr(sampler.sampling_strategy) == "AddRows(7, ['minor'])"
+
+
+def test_synthetic_rows_are_valid():
+    X, y = make_data()
+    _, X_res, _ = fit_minor(X, y, discrete_groups=[[0, 1, 2]])
+    real, fake = X[y == "minor"], X_res[100:]
+    np.testing.assert_array_equal(fake[:, :3].sum(axis=1), 1.0)
+    assert set(np.unique(fake[:, :3])) <= {0.0, 1.0}
+    assert set(np.unique(fake[:, 3])) <= {0.0, 1.0}
+    assert (fake[:, 4] == 0.25).all()
+    assert (fake >= real.min(axis=0)).all() and (fake <= real.max(axis=0)).all()
+    for j in range(5, 8):  # snap=True: only values the class takes
+        assert np.isin(fake[:, j], real[:, j]).all()
+
+
+def test_without_snap_values_stay_in_range_but_are_new():
+    X, y = make_data()
+    _, X_res, _ = fit_minor(X, y, snap=False, categorical_threshold=0)
+    real, fake = X[y == "minor"], X_res[100:]
+    assert (fake[:, 6] >= real[:, 6].min()).all()
+    assert (fake[:, 6] <= real[:, 6].max()).all()
+    assert not np.isin(fake[:, 6], real[:, 6]).all()
+
+
+def test_few_valued_columns_keep_their_values():
+    X, y = make_data()
+    X[:, 7] = np.round(X[:, 7]) * 3  # a handful of values
+    _, X_res, _ = fit_minor(X, y)
+    assert np.isin(X_res[100:, 7], X[y == "minor", 7]).all()
+
+
+def test_pandas_in_pandas_out():
+    X, y = make_data()
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(8)])
+    sampler = GPGANSampler(random_state=0, **TINY)
+    X_res, y_res = sampler.fit_resample(frame, pd.Series(y, name="label"))
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == list(
+        frame.columns
+    )
+    assert isinstance(y_res, pd.Series) and y_res.name == "label"
+
+
+def test_history_and_fitted_state():
+    X, y = make_data()
+    sampler, _, _ = fit_minor(X, y)
+    history = sampler.history_["minor"]
+    for key in ("critic_loss", "generator_loss", "gradient_penalty", "fit_rmse"):
+        assert len(history[key]) == TINY["epochs"]
+        assert np.isfinite(history[key]).all()
+    assert sampler.fit_seconds_["minor"] > 0
+    assert sampler.n_features_in_ == 8
+    assert set(sampler.generators_) == {"minor"}
+
+
+def test_vanilla_gan_has_no_gradient_penalty():
+    X, y = make_data()
+    sampler, _, _ = fit_minor(X, y, loss="gan")
+    assert sampler.history_["minor"]["gradient_penalty"] == [0.0] * TINY["epochs"]
+
+
+def test_sample_draws_more_rows():
+    X, y = make_data()
+    sampler, _, _ = fit_minor(X, y)
+    assert sampler.sample(11, "minor").shape == (11, 8)
+    assert sampler.sample(0, "minor").shape == (0, 8)
+    with pytest.raises(ValueError, match="No generator for class 'major'"):
+        sampler.sample(3, "major")
+
+
+def test_same_seed_same_rows_and_global_rng_untouched():
+    import torch
+
+    X, y = make_data()
+    state = torch.random.get_rng_state()
+    _, a, _ = fit_minor(X, y)
+    _, b, _ = fit_minor(X, y)
+    np.testing.assert_array_equal(a, b)
+    assert torch.equal(state, torch.random.get_rng_state())
+    c, _ = GPGANSampler(random_state=1, **TINY).fit_resample(X, y)
+    assert not np.array_equal(a, c)
+
+
+def test_clone_and_pickle():
+    X, y = make_data()
+    sampler, _, _ = fit_minor(X, y)
+    assert clone(sampler).get_params() == sampler.get_params()
+    restored = pickle.loads(pickle.dumps(sampler))
+    assert restored.sample(5, "minor").shape == (5, 8)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"discrete_groups": [[0, 9]]}, r"indices \[9\] outside"),
+        ({"discrete_groups": [[0, 1], [1, 2]]}, "disjoint"),
+        ({"discrete_groups": [[0]]}, "at least 2"),
+        ({"discrete_groups": [[3, 5]]}, "only 0 and 1"),
+        ({"generator_hidden": (0,)}, "generator_hidden"),
+        ({"betas": (0.5,)}, "betas"),
+        ({"device": "tpu:x"}, "device"),
+    ],
+)
+def test_bad_parameters_are_named(params, match):
+    X, y = make_data()
+    with pytest.raises(ValueError, match=match):
+        GPGANSampler(**{**TINY, **params}).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    "params", [{"loss": "lsgan"}, {"n_critic": 0}, {"learning_rate": -1.0}]
+)
+def test_invalid_parameters_are_refused_by_constraints(params):
+    X, y = make_data()
+    with pytest.raises(ValueError, match=list(params)[0]):
+        GPGANSampler(**{**TINY, **params}).fit_resample(X, y)
+
+
+def test_class_with_one_row_is_refused():
+    X, y = make_data(n_minor=1)
+    with pytest.raises(ValueError, match="'minor' has 1 row"):
+        GPGANSampler(**TINY).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_and_inf_are_refused(bad):
+    X, y = make_data()
+    X[3, 5] = bad
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        GPGANSampler(**TINY).fit_resample(X, y)
+
+
+def test_sparse_input_is_refused():
+    from scipy import sparse
+
+    X, y = make_data()
+    with pytest.raises(TypeError, match="[Ss]parse"):
+        GPGANSampler(**TINY).fit_resample(sparse.csr_matrix(X), y)
+
+
+def test_divergence_raises_with_advice():
+    X, y = make_data()
+    X[y == "minor", 5] = np.linspace(0, 1e30, 20)
+    sampler = GPGANSampler(learning_rate=1e12, random_state=0, **TINY)
+    with pytest.raises(TrainingDivergedError, match="Lower learning_rate"):
+        sampler.fit_resample(X, y)
