@@ -1,5 +1,12 @@
 """Torch modules of awdids (no training logic)."""
 
+from ._convlstm import AWDConvLSTM, AWDConvLSTMCell, AWDConvLSTMNet
 from ._gan import MLPCritic, MLPGenerator
 
-__all__ = ["MLPCritic", "MLPGenerator"]
+__all__ = [
+    "AWDConvLSTM",
+    "AWDConvLSTMCell",
+    "AWDConvLSTMNet",
+    "MLPCritic",
+    "MLPGenerator",
+]

@@ -1,0 +1,417 @@
+"""The paper's AWD-CNN-LSTM as a skorch classifier."""
+
+import numbers
+import warnings
+
+import numpy as np
+import torch
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from skorch import NeuralNetClassifier
+from skorch.callbacks import (
+    EarlyStopping,
+    EpochScoring,
+    EpochTimer,
+    PassthroughScoring,
+    PrintLog,
+    ProgressBar,
+)
+from skorch.dataset import ValidSplit
+
+from .._device import resolve_device
+from ..nn import AWDConvLSTMNet
+from ..nn._init import build_module, make_generator
+from ._batching import TensorBatchIterator
+from ._shape import check_input_shape
+
+__all__ = ["AWDConvLSTMClassifier"]
+
+_PREDICT_BATCH = 4096
+
+
+def _discard(*args, **kwargs):
+    """A message sink that drops messages (picklable, unlike a lambda)."""
+
+
+def _valid_accuracy(net, X, y):
+    # Scores the cached validation outputs against the encoded labels.
+    proba = NeuralNetClassifier.predict_proba(net, X)
+    return float(np.mean(proba.argmax(axis=1) == np.asarray(y)))
+
+
+class AWDConvLSTMClassifier(NeuralNetClassifier):
+    """AWD-CNN-LSTM: weight-dropped ConvLSTM layers and three dense layers.
+
+    A skorch :class:`~skorch.NeuralNetClassifier` usable wherever a
+    scikit-learn classifier is: string or integer labels, float64 or pandas
+    input, ``clone``, ``GridSearchCV`` and pickling. Each row of ``n`` features
+    is viewed as ``T`` frames of shape ``(C, H, W)`` (``input_shape``), run
+    through ``num_layers`` ConvLSTM layers whose hidden-to-hidden kernels get
+    DropConnect (:class:`awdids.nn.AWDConvLSTMCell`), flattened and classified
+    by Linear-BN-ReLU, Linear-BN-ReLU, Linear with cross-entropy loss and Adam.
+
+    Parameters
+    ----------
+    input_shape : tuple of 4 int, default=None
+        ``(T, C, H, W)``; its product must equal the number of features.
+        ``None`` derives one (:func:`default_input_shape`: 80 features give
+        ``(5, 4, 2, 2)``).
+    hidden_channels : int, default=16
+        Channels of every ConvLSTM hidden state.
+    kernel_size : int, default=3
+        Odd size of the convolution kernels.
+    num_layers : int, default=4
+        Stacked ConvLSTM layers.
+    weight_drop : float, default=0.2
+        Drop probability of each hidden-to-hidden kernel weight while training,
+        in [0, 1). ``0`` gives the plain CNN-LSTM of the paper's Table 6.
+    head_hidden : tuple of 2 int, default=(128, 64)
+        Widths of the two hidden fully connected layers.
+    class_weight : None, "balanced" or dict, default=None
+        Weights of the classes in the loss (as in scikit-learn); a dict maps
+        original labels to weights, missing labels weigh 1.
+    validation_fraction : float or None, default=0.1
+        Share of the training rows held out (stratified) to monitor
+        ``valid_loss`` and ``valid_acc``; ``None`` trains on all rows.
+    early_stopping : bool, default=True
+        With a validation split: stop after ``patience`` epochs without a
+        better ``valid_loss`` and restore the best epoch's weights.
+    patience : int, default=4
+        Epochs without improvement before stopping.
+    lr : float, default=1e-3
+        Adam learning rate.
+    max_epochs : int, default=20
+        Maximum passes over the training rows.
+    batch_size : int, default=512
+        Rows per training step.
+    device : str, default="cpu"
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of initialisation, shuffling, the validation split and the weight
+        drop masks; the same seed gives the same predictions on the CPU.
+    verbose : int, default=0
+        ``1`` prints skorch's epoch table and a progress bar.
+    **kwargs
+        Other skorch parameters (``callbacks``, ``optimizer__weight_decay``, ...).
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The original class labels.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    input_shape_ : tuple of int
+        The ``(T, C, H, W)`` used.
+    module_ : AWDConvLSTMNet
+        The trained network.
+    history_ : skorch.History
+        Per-epoch losses, accuracies and durations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from awdids import AWDConvLSTMClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.rand(200, 8)
+    >>> y = np.where(X[:, 0] > 0.5, "attack", "normal")
+    >>> clf = AWDConvLSTMClassifier(hidden_channels=4, num_layers=1, max_epochs=3,
+    ...                             validation_fraction=None, random_state=0)
+    >>> clf.fit(X, y).input_shape_
+    (2, 1, 2, 2)
+    >>> clf.predict(X[:2]).shape, clf.predict_proba(X[:2]).shape
+    ((2,), (2, 2))
+    >>> set(clf.predict(X)) <= {"attack", "normal"}
+    True
+    """
+
+    _parameter_constraints = {
+        "input_shape": [tuple, list, None],
+        "hidden_channels": [Interval(numbers.Integral, 1, None, closed="left")],
+        "kernel_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "num_layers": [Interval(numbers.Integral, 1, None, closed="left")],
+        "weight_drop": [Interval(numbers.Real, 0, 1, closed="left")],
+        "head_hidden": [tuple, list],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        module=AWDConvLSTMNet,
+        *,
+        input_shape=None,
+        hidden_channels=16,
+        kernel_size=3,
+        num_layers=4,
+        weight_drop=0.2,
+        head_hidden=(128, 64),
+        class_weight=None,
+        validation_fraction=0.1,
+        early_stopping=True,
+        patience=4,
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=1e-3,
+        max_epochs=20,
+        batch_size=512,
+        train_split=None,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        **kwargs,
+    ):
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            device=device,
+            verbose=verbose,
+            **kwargs,
+        )
+        self.input_shape = input_shape
+        self.hidden_channels = hidden_channels
+        self.kernel_size = kernel_size
+        self.num_layers = num_layers
+        self.weight_drop = weight_drop
+        self.head_hidden = head_hidden
+        self.class_weight = class_weight
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.random_state = random_state
+
+    # ---- scikit-learn facing API -------------------------------------------------
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        tags.input_tags.sparse = False
+        return tags
+
+    def _check_params(self):
+        params = {k: getattr(self, k) for k in self._parameter_constraints}
+        validate_parameter_constraints(
+            self._parameter_constraints, params, caller_name=type(self).__name__
+        )
+        if self.kernel_size % 2 != 1:
+            raise ValueError(f"kernel_size must be odd, got {self.kernel_size}.")
+        if len(self.head_hidden) != 2 or min(self.head_hidden) < 1:
+            raise ValueError(
+                f"head_hidden must be two positive ints, got {self.head_hidden!r}."
+            )
+
+    def _encode_targets(self, y):
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        if len(encoder.classes_) < 2:
+            raise ValueError(
+                f"y holds one class only ({encoder.classes_[0]!r}); a classifier "
+                "needs at least 2."
+            )
+        return encoder.classes_, encoder.transform(y)
+
+    def _class_weight_tensor(self, y_codes):
+        if self.class_weight is None:
+            return None
+        n_classes = len(self.classes_inferred_)
+        if self.class_weight == "balanced":
+            counts = np.bincount(y_codes, minlength=n_classes)
+            weights = len(y_codes) / (n_classes * np.maximum(counts, 1))
+        else:
+            unknown = set(self.class_weight) - set(self.classes_inferred_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight names labels {sorted(map(str, unknown))} "
+                    f"absent from y (classes: {self.classes_inferred_.tolist()})."
+                )
+            weights = [self.class_weight.get(c, 1.0) for c in self.classes_inferred_]
+        return torch.as_tensor(np.asarray(weights, dtype=np.float32))
+
+    def _setup_first_fit(self, X, y):
+        self._check_params()
+        X = validate_data(self, X, reset=True, dtype=np.float32)
+        classes, y_codes = self._encode_targets(y)
+        self.classes_inferred_ = classes
+        self.input_shape_ = check_input_shape(self.input_shape, X.shape[1])
+        self.device_ = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        self._init_rng_ = make_generator(rng)
+        self._train_rng_ = make_generator(rng, self.device_)
+        self._split_seed_ = int(rng.randint(0, 2**31 - 1))
+        self._loss_weight_ = self._class_weight_tensor(y_codes)
+        return X, y_codes
+
+    def fit(self, X, y, **fit_params):
+        """Train from scratch on ``X`` (n_samples, n_features) and labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Any labels (strings, ints).
+
+        Returns
+        -------
+        self
+        """
+        X, y_codes = self._setup_first_fit(X, y)
+        self.initialize()
+        return super().partial_fit(X, y_codes, **fit_params)
+
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Train further on ``X, y`` (from scratch when not fitted yet).
+
+        Labels must be among ``classes_`` of the first fit.
+        """
+        if not getattr(self, "initialized_", False) or not hasattr(
+            self, "classes_inferred_"
+        ):
+            return self.fit(X, y, **fit_params)
+        X = validate_data(self, X, reset=False, dtype=np.float32)
+        y = column_or_1d(y, warn=True)
+        unknown = np.setdiff1d(y, self.classes_inferred_)
+        if len(unknown):
+            raise ValueError(
+                f"y holds labels {unknown.tolist()} unseen in the first fit "
+                f"(classes: {self.classes_inferred_.tolist()})."
+            )
+        if not hasattr(self, "_train_rng_"):  # e.g. after unpickling
+            rng = check_random_state(self.random_state)
+            self._train_rng_ = make_generator(rng, self.device_)
+            self.module_.recurrent.set_rng(self._train_rng_)
+        y_codes = np.searchsorted(self.classes_inferred_, y)
+        return super().partial_fit(X, y_codes, **fit_params)
+
+    def _validate_predict_input(self, X):
+        check_is_fitted(self, ["classes_inferred_", "module_"])
+        return validate_data(self, X, reset=False, dtype=np.float32)
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n_samples, n_classes), rows summing to 1."""
+        return super().predict_proba(self._validate_predict_input(X))
+
+    def predict(self, X):
+        """Predicted labels, in the label type of ``y``."""
+        codes = self.predict_proba(X).argmax(axis=1)
+        return self.classes_[codes]
+
+    # ---- skorch hooks ------------------------------------------------------------
+
+    def check_data(self, X, y):
+        # Labels were encoded in fit; classes_inferred_ keeps the originals.
+        pass
+
+    def _is_verbose(self):
+        return isinstance(self.verbose, numbers.Real) and self.verbose > 0
+
+    @property
+    def _default_callbacks(self):
+        callbacks = [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+        ]
+        # get_params() reads this property, so it must not fail on odd values.
+        validating = isinstance(self.validation_fraction, numbers.Real) and (
+            self.validation_fraction > 0
+        )
+        if validating:
+            callbacks += [
+                ("valid_loss", PassthroughScoring(name="valid_loss")),
+                (
+                    "valid_acc",
+                    EpochScoring(
+                        _valid_accuracy, name="valid_acc", lower_is_better=False
+                    ),
+                ),
+            ]
+            if self.early_stopping is True:
+                callbacks.append(
+                    (
+                        "early_stopping",
+                        EarlyStopping(
+                            monitor="valid_loss",
+                            patience=self.patience,
+                            load_best=True,
+                            sink=print if self._is_verbose() else _discard,
+                        ),
+                    )
+                )
+        callbacks.append(("print_log", PrintLog()))
+        if self._is_verbose():
+            callbacks.append(("progress_bar", ProgressBar()))
+        return callbacks
+
+    def initialize_module(self):
+        def factory():
+            return self.module(
+                input_shape=self.input_shape_,
+                n_classes=len(self.classes_inferred_),
+                hidden_channels=self.hidden_channels,
+                num_layers=self.num_layers,
+                kernel_size=self.kernel_size,
+                weight_drop=self.weight_drop,
+                head_hidden=tuple(self.head_hidden),
+            )
+
+        self.module_ = build_module(factory, self._init_rng_, self.device_)
+        self.module_.recurrent.set_rng(self._train_rng_)
+        return self
+
+    def initialize_criterion(self):
+        super().initialize_criterion()
+        if getattr(self, "_loss_weight_", None) is not None:
+            self.criterion_.weight = self._loss_weight_.to(self.device_)
+        return self
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset = self.get_dataset(X, y)
+        if not self.validation_fraction:
+            return dataset, None
+        counts = np.bincount(y)
+        n_valid = int(np.ceil(self.validation_fraction * len(y)))
+        if counts.min() < 2 or n_valid < len(counts):
+            warnings.warn(
+                "validation_fraction ignored: a stratified split needs at least 2 "
+                f"rows per class and {len(counts)} validation rows (class counts "
+                f"{counts.tolist()}); training on all rows without early stopping.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return dataset, None
+        split = ValidSplit(
+            self.validation_fraction, stratified=True, random_state=self._split_seed_
+        )
+        return split(dataset, y)
+
+    def get_iterator(self, dataset, training=False):
+        if training:
+            return TensorBatchIterator(
+                dataset, self.batch_size, shuffle=True, generator=self._train_rng_
+            )
+        return TensorBatchIterator(dataset, max(self.batch_size, _PREDICT_BATCH))
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        for name in ("_init_rng_", "_train_rng_"):
+            state.pop(name, None)  # torch.Generator cannot be pickled
+        return state

@@ -1,0 +1,188 @@
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+
+from awdids import AWDConvLSTMClassifier
+from awdids.classification import default_input_shape
+
+TINY = dict(
+    hidden_channels=4,
+    num_layers=1,
+    head_hidden=(16, 8),
+    max_epochs=4,
+    validation_fraction=None,
+    random_state=0,
+)
+
+
+def make_problem(n=600, n_features=8, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.rand(n, n_features)
+    score = X[:, 0] + X[:, 1]
+    y = np.where(score > 1.3, "dos", np.where(score < 0.7, "normal", "probe"))
+    return X, y
+
+
+def test_learns_a_small_multiclass_problem():
+    X, y = make_problem(3000)
+    clf = AWDConvLSTMClassifier(
+        hidden_channels=8,
+        num_layers=2,
+        max_epochs=40,
+        batch_size=64,
+        patience=8,
+        random_state=0,
+    )
+    clf.fit(X[:2400], y[:2400])
+    assert (clf.predict(X[2400:]) == y[2400:]).mean() > 0.95
+    assert "valid_loss" in clf.history_[-1]
+
+
+def test_string_labels_round_trip_and_probabilities_sum_to_one():
+    X, y = make_problem()
+    clf = AWDConvLSTMClassifier(**TINY).fit(X, y)
+    assert clf.classes_.tolist() == ["dos", "normal", "probe"]
+    assert set(clf.predict(X)) <= {"dos", "normal", "probe"}
+    proba = clf.predict_proba(X)
+    assert proba.shape == (600, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    assert clf.n_features_in_ == 8
+
+
+def test_integer_labels_and_pandas_input():
+    X, y = make_problem()
+    labels = np.unique(y, return_inverse=True)[1] + 10
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(8)])
+    clf = AWDConvLSTMClassifier(**TINY).fit(frame, labels)
+    assert set(clf.predict(frame)) <= {10, 11, 12}
+    assert list(clf.feature_names_in_) == list(frame.columns)
+
+
+def test_same_seed_same_predictions():
+    X, y = make_problem()
+    a = AWDConvLSTMClassifier(**{**TINY, "weight_drop": 0.5}).fit(X, y)
+    b = AWDConvLSTMClassifier(**{**TINY, "weight_drop": 0.5}).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_pickle_round_trip_keeps_predictions():
+    X, y = make_problem()
+    clf = AWDConvLSTMClassifier(**TINY).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+def test_save_and_load_params(tmp_path):
+    X, y = make_problem()
+    clf = AWDConvLSTMClassifier(**TINY).fit(X, y)
+    clf.save_params(f_params=tmp_path / "params.pt")
+    other = AWDConvLSTMClassifier(**{**TINY, "random_state": 1}).fit(X, y)
+    other.load_params(f_params=tmp_path / "params.pt")
+    np.testing.assert_array_equal(other.predict_proba(X), clf.predict_proba(X))
+
+
+def test_clone_and_params():
+    clf = AWDConvLSTMClassifier(weight_drop=0.4, hidden_channels=5)
+    cloned = clone(clf)
+    assert cloned.get_params()["weight_drop"] == 0.4
+    assert cloned.set_params(weight_drop=0.1).weight_drop == 0.1
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_grid_search(n_jobs):
+    X, y = make_problem(300)
+    search = GridSearchCV(
+        AWDConvLSTMClassifier(**{**TINY, "max_epochs": 2}),
+        {"weight_drop": [0.0, 0.3]},
+        cv=2,
+        n_jobs=n_jobs,
+    )
+    search.fit(X, y)
+    assert search.best_params_["weight_drop"] in (0.0, 0.3)
+    assert search.predict(X[:5]).dtype.kind == "U"
+
+
+def test_early_stopping_restores_best_epoch():
+    X, y = make_problem(600)
+    clf = AWDConvLSTMClassifier(
+        **{
+            **TINY,
+            "validation_fraction": 0.2,
+            "max_epochs": 30,
+            "patience": 2,
+            "lr": 0.05,
+        }
+    )
+    clf.fit(X, y)
+    losses = clf.history_[:, "valid_loss"]
+    assert len(losses) <= 30
+    best = int(np.argmin(losses))
+    assert clf.history_[best, "valid_loss_best"]
+
+
+def test_class_weight_balanced_sets_loss_weights():
+    X, y = make_problem()
+    clf = AWDConvLSTMClassifier(**{**TINY, "class_weight": "balanced"}).fit(X, y)
+    counts = np.unique(y, return_counts=True)[1]
+    expected = len(y) / (3 * counts)
+    np.testing.assert_allclose(clf.criterion_.weight.numpy(), expected, rtol=1e-6)
+
+
+def test_class_weight_dict_uses_original_labels():
+    X, y = make_problem()
+    clf = AWDConvLSTMClassifier(**{**TINY, "class_weight": {"probe": 3.0}}).fit(X, y)
+    assert clf.criterion_.weight.tolist() == [1.0, 1.0, 3.0]
+    with pytest.raises(ValueError, match="u2r"):
+        AWDConvLSTMClassifier(**{**TINY, "class_weight": {"u2r": 2.0}}).fit(X, y)
+
+
+def test_default_input_shape_for_paper_features():
+    assert default_input_shape(80) == (5, 4, 2, 2)
+    X, y = make_problem(n_features=12)
+    assert AWDConvLSTMClassifier(**TINY).fit(X, y).input_shape_ == (3, 1, 2, 2)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (
+            {"input_shape": (2, 2, 2, 2)},
+            r"input_shape=\(2, 2, 2, 2\) holds 16 features but X has 8",
+        ),
+        ({"weight_drop": 1.0}, "weight_drop"),
+        ({"weight_drop": -0.1}, "weight_drop"),
+        ({"kernel_size": 2}, "kernel_size must be odd"),
+        ({"class_weight": "auto"}, "class_weight"),
+    ],
+)
+def test_bad_parameters_fail_before_training(params, match):
+    X, y = make_problem()
+    clf = AWDConvLSTMClassifier(**{**TINY, **params})
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y)
+    assert not hasattr(clf, "module_")
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_and_inf_are_refused(bad):
+    X, y = make_problem()
+    X[5, 2] = bad
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        AWDConvLSTMClassifier(**TINY).fit(X, y)
+
+
+def test_single_class_is_refused():
+    X, _ = make_problem()
+    with pytest.raises(ValueError, match="one class only"):
+        AWDConvLSTMClassifier(**TINY).fit(X, ["dos"] * len(X))
+
+
+def test_feature_count_mismatch_at_predict_names_both():
+    X, y = make_problem()
+    clf = AWDConvLSTMClassifier(**TINY).fit(X, y)
+    with pytest.raises(ValueError, match="X has 7 features.*expecting 8"):
+        clf.predict(X[:, :7])
