@@ -1,9 +1,11 @@
 import os
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from awdids.datasets import SUBSETS
+from awdids.datasets import CATEGORY_VOCABULARY, FEATURE_NAMES, SUBSETS
 
 
 def _real_data_dir():
@@ -31,3 +33,31 @@ def nsl_kdd_home():
     if folder is None:
         pytest.skip(f"real NSL-KDD data needed: {reason}")
     return folder
+
+
+CLASS_SIZES = {"normal": 120, "dos": 80, "probe": 40, "r2l": 20, "u2r": 8}
+
+
+def nsl_kdd_like(seed=0, sizes=CLASS_SIZES):
+    """Records with the 41 NSL-KDD columns whose class shifts a few features."""
+    rng = np.random.RandomState(seed)
+    frames, labels = [], []
+    for k, (label, n) in enumerate(sizes.items()):
+        frame = pd.DataFrame(
+            rng.exponential(1.0 + k, size=(n, len(FEATURE_NAMES))),
+            columns=list(FEATURE_NAMES),
+        )
+        frame["count"] += 5 * k
+        frame["serror_rate"] = rng.rand(n) < 0.2 * k
+        for j, (column, vocabulary) in enumerate(CATEGORY_VOCABULARY.items()):
+            choices = vocabulary[(k + j) % 3 : (k + j) % 3 + 2]
+            frame[column] = rng.choice(choices, size=n)
+        frames.append(frame)
+        labels += [label] * n
+    return pd.concat(frames, ignore_index=True), np.array(labels)
+
+
+@pytest.fixture
+def nsl_kdd_like_data():
+    """(X, y): 268 NSL-KDD-shaped records over the 5 classes, minority ones small."""
+    return nsl_kdd_like()

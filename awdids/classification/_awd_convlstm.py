@@ -109,6 +109,9 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         Number of features seen in ``fit``.
     input_shape_ : tuple of int
         The ``(T, C, H, W)`` used.
+    feature_mean_, feature_scale_ : ndarray of shape (n_features,)
+        Inputs are standardised with these training statistics before the
+        network (PCA outputs differ in scale by orders of magnitude).
     module_ : AWDConvLSTMNet
         The trained network.
     history_ : skorch.History
@@ -259,7 +262,17 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self._train_rng_ = make_generator(rng, self.device_)
         self._split_seed_ = int(rng.randint(0, 2**31 - 1))
         self._loss_weight_ = self._class_weight_tensor(y_codes)
-        return X, y_codes
+        self.feature_mean_ = X.mean(axis=0)
+        std = X.std(axis=0)
+        self.feature_scale_ = np.where(std > 0, std, 1.0).astype(np.float32)
+        return self._standardize(X), y_codes
+
+    def _standardize(self, X):
+        # PCA components have very different scales (the last ones are tiny);
+        # unit-variance inputs keep the recurrent activations, and with them the
+        # batch-norm statistics of the head, in a range where eval-mode running
+        # statistics match training-mode batch statistics.
+        return (X - self.feature_mean_) / self.feature_scale_
 
     def fit(self, X, y, **fit_params):
         """Train from scratch on ``X`` (n_samples, n_features) and labels ``y``.
@@ -300,11 +313,11 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             self._train_rng_ = make_generator(rng, self.device_)
             self.module_.recurrent.set_rng(self._train_rng_)
         y_codes = np.searchsorted(self.classes_inferred_, y)
-        return super().partial_fit(X, y_codes, **fit_params)
+        return super().partial_fit(self._standardize(X), y_codes, **fit_params)
 
     def _validate_predict_input(self, X):
         check_is_fitted(self, ["classes_inferred_", "module_"])
-        return validate_data(self, X, reset=False, dtype=np.float32)
+        return self._standardize(validate_data(self, X, reset=False, dtype=np.float32))
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1."""
@@ -374,7 +387,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             )
 
         self.module_ = build_module(factory, self._init_rng_, self.device_)
-        self.module_.recurrent.set_rng(self._train_rng_)
+        self.module_.recurrent.set_rng(getattr(self, "_train_rng_", None))
         return self
 
     def initialize_criterion(self):
@@ -409,6 +422,17 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
                 dataset, self.batch_size, shuffle=True, generator=self._train_rng_
             )
         return TensorBatchIterator(dataset, max(self.batch_size, _PREDICT_BATCH))
+
+    def restore_network(self, state_dict, device="cpu"):
+        """Rebuild ``module_`` from a ``state_dict`` (used by :func:`load_model`)."""
+        self.device_ = resolve_device(device)
+        self._init_rng_ = torch.Generator()
+        self.initialize_module()
+        self.module_.load_state_dict(state_dict)
+        self.module_.eval()
+        self.initialize_criterion()
+        self.initialized_ = True
+        return self
 
     def __getstate__(self):
         state = super().__getstate__()

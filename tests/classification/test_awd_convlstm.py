@@ -33,8 +33,9 @@ def test_learns_a_small_multiclass_problem():
         hidden_channels=8,
         num_layers=2,
         max_epochs=40,
-        batch_size=64,
-        patience=8,
+        batch_size=32,
+        patience=10,
+        lr=3e-3,
         random_state=0,
     )
     clf.fit(X[:2400], y[:2400])

@@ -1,0 +1,112 @@
+"""Matplotlib figures of ``awdids reproduce``; each is saved to a PNG and closed."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display is needed or assumed
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .._io import atomic_path  # noqa: E402
+
+__all__ = [
+    "plot_pca_variance",
+    "plot_gan_convergence",
+    "plot_model_metrics",
+    "plot_detection_time",
+    "plot_confusion_matrix",
+]
+
+
+def _save(fig, path):
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+    plt.close(fig)
+
+
+def plot_pca_variance(explained_variance_ratio, n_components, path):
+    """Fig 4: cumulative explained variance of PCA over the 122 features."""
+    cumulative = np.cumsum(explained_variance_ratio)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(np.arange(1, len(cumulative) + 1), cumulative, color="C0")
+    mark = cumulative[n_components - 1]
+    ax.axvline(n_components, color="C3", linestyle="--")
+    ax.annotate(
+        f"{n_components} components: {mark:.4f}",
+        (n_components, mark),
+        xytext=(10, -30),
+        textcoords="offset points",
+        arrowprops={"arrowstyle": "->"},
+    )
+    ax.set(
+        xlabel="number of components",
+        ylabel="cumulative explained variance",
+        title="PCA on the 122 preprocessed features (KDDTrain+)",
+    )
+    ax.grid(alpha=0.3)
+    _save(fig, path)
+
+
+def plot_gan_convergence(histories, path):
+    """Fig 7: fit RMSE per epoch, one line per (loss, class)."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for (loss, label), history in histories.items():
+        rmse = history["fit_rmse"]
+        ax.plot(np.arange(1, len(rmse) + 1), rmse, label=f"{loss} / {label}")
+    ax.set(
+        xlabel="epoch",
+        ylabel="fit RMSE (means and std devs)",
+        title="GAN vs WGAN-GP convergence",
+        yscale="log",
+    )
+    ax.legend()
+    ax.grid(alpha=0.3)
+    _save(fig, path)
+
+
+def plot_model_metrics(summary, path, metrics=("accuracy", "macro_f1", "weighted_f1")):
+    """Fig 8: mean (and std over seeds) of each metric for every model."""
+    names = list(summary)
+    x = np.arange(len(names))
+    width = 0.8 / len(metrics)
+    fig, ax = plt.subplots(figsize=(max(8, len(names) * 0.9), 4.5))
+    for k, metric in enumerate(metrics):
+        means = [summary[n][metric]["mean"] for n in names]
+        stds = [summary[n][metric]["std"] for n in names]
+        ax.bar(x + k * width, means, width, yerr=stds, capsize=2, label=metric)
+    ax.set_xticks(x + width * (len(metrics) - 1) / 2, names, rotation=30, ha="right")
+    ax.set(ylim=(0, 1), ylabel="score on KDDTest+", title="Metrics of every model")
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    _save(fig, path)
+
+
+def plot_detection_time(summary, path):
+    """Fig 9: microseconds per test record for every model."""
+    names = list(summary)
+    times = [summary[n]["predict_us_per_row"]["mean"] for n in names]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.barh(names, times, color="C2")
+    ax.set(
+        xscale="log",
+        xlabel="detection time per record (microseconds, log)",
+        title="Detection time on KDDTest+",
+    )
+    ax.grid(axis="x", alpha=0.3)
+    _save(fig, path)
+
+
+def plot_confusion_matrix(matrix, labels, title, path):
+    """Confusion matrix with row-normalised colours and raw counts."""
+    matrix = np.asarray(matrix)
+    shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            color = "white" if shares[i, j] > 0.5 else "black"
+            ax.text(j, i, str(matrix[i, j]), ha="center", va="center", color=color)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    _save(fig, path)

@@ -1,0 +1,110 @@
+"""Every detector compared by ``awdids reproduce``, as unfitted pipelines."""
+
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline
+from sklearn.decomposition import PCA
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
+from sklearn.svm import SVC, LinearSVC
+
+from ..classification import AWDConvLSTMClassifier
+from ..pipeline import PAPER_OVERSAMPLING, make_awdids_pipeline
+from ..preprocessing import make_nsl_kdd_preprocessor
+
+__all__ = ["make_models", "Budget", "FULL_BUDGET", "QUICK_BUDGET"]
+
+
+class Budget:
+    """Training budgets of one ``reproduce`` run (full or ``--quick``)."""
+
+    def __init__(self, *, clf, sampler, svm_rows, mlp_iter, n_components):
+        self.clf = clf
+        self.sampler = sampler
+        self.svm_rows = svm_rows
+        self.mlp_iter = mlp_iter
+        self.n_components = n_components
+
+
+FULL_BUDGET = Budget(clf={}, sampler={}, svm_rows=10_000, mlp_iter=50, n_components=80)
+QUICK_BUDGET = Budget(
+    clf=dict(
+        hidden_channels=4,
+        num_layers=2,
+        max_epochs=6,
+        batch_size=128,
+        head_hidden=(32, 16),
+    ),
+    sampler=dict(epochs=2, steps_per_epoch=5, generator_hidden=(64, 128)),
+    svm_rows=1_000,
+    mlp_iter=20,
+    n_components=40,
+)
+
+
+def _deep(budget, seed, weight_drop=None, sampler=None):
+    params = dict(budget.clf, random_state=seed)
+    if weight_drop is not None:
+        params["weight_drop"] = weight_drop
+    steps = [("preprocess", make_nsl_kdd_preprocessor())]
+    if sampler is not None:
+        steps.append(("oversample", sampler))
+    steps += [
+        ("pca", PCA(n_components=budget.n_components, random_state=seed)),
+        ("clf", AWDConvLSTMClassifier(**params)),
+    ]
+    return Pipeline(steps)
+
+
+def make_models(seed, budget=FULL_BUDGET):
+    """Name -> unfitted pipeline on raw NSL-KDD records, for one seed.
+
+    The RBF SVM trains on a stratified subsample of ``budget.svm_rows`` rows
+    (kernel SVMs scale quadratically; the subsample is drawn by the caller
+    through :func:`fit_rows`).
+    """
+    pre = make_nsl_kdd_preprocessor
+    gp_gan = make_awdids_pipeline(
+        random_state=seed,
+        pca__n_components=budget.n_components,
+        **{f"clf__{k}": v for k, v in budget.clf.items()},
+        **{f"oversample__{k}": v for k, v in budget.sampler.items()},
+    )
+    return {
+        "LinearSVC": Pipeline(
+            [("preprocess", pre()), ("clf", LinearSVC(random_state=seed))]
+        ),
+        "RBF SVM": Pipeline([("preprocess", pre()), ("clf", SVC(random_state=seed))]),
+        "RandomForest": Pipeline(
+            [("preprocess", pre()), ("clf", RandomForestClassifier(random_state=seed))]
+        ),
+        "KNN": Pipeline([("preprocess", pre()), ("clf", KNeighborsClassifier())]),
+        "HistGradientBoosting": Pipeline(
+            [
+                ("preprocess", pre()),
+                ("clf", HistGradientBoostingClassifier(random_state=seed)),
+            ]
+        ),
+        "MLP": Pipeline(
+            [
+                ("preprocess", pre()),
+                (
+                    "clf",
+                    MLPClassifier(
+                        (256, 128),
+                        early_stopping=True,
+                        max_iter=budget.mlp_iter,
+                        random_state=seed,
+                    ),
+                ),
+            ]
+        ),
+        "CNN-LSTM": _deep(budget, seed, weight_drop=0.0),
+        "AWD-CNN-LSTM": _deep(budget, seed),
+        "AWD-CNN-LSTM + SMOTE": _deep(
+            budget,
+            seed,
+            sampler=SMOTE(sampling_strategy=PAPER_OVERSAMPLING, random_state=seed),
+        ),
+        "AWD-CNN-LSTM + GP-GAN": gp_gan,
+    }

@@ -1,0 +1,160 @@
+"""Speed of AWDConvLSTMClassifier on this CPU, beside the machine's matmul limit.
+
+Prints, for 80 input features (the paper's PCA output):
+
+- dense float32 matmul GFLOP/s (2048 x 2048, median of 5): the physical limit;
+- for each network size: training rows/s and achieved GFLOP/s of a training
+  step (multiply-adds of the gate matrices and the head, x2 for FLOPs, x3 for
+  forward + backward), inference rows/s, seconds per epoch over 146,000 rows,
+  and the validation accuracy and macro F1 after a fixed budget on a stratified
+  split of KDDTrain+ (KDDTest+ is not touched);
+- peak RSS of a one-epoch fit on 150,000 rows.
+
+Usage: ``python benchmarks/bench_classifier.py [--quick]`` (needs ``AWDIDS_DATA``).
+"""
+
+import argparse
+import resource
+import statistics
+import time
+
+import numpy as np
+import torch
+from sklearn.decomposition import PCA
+from sklearn.metrics import f1_score
+from sklearn.model_selection import train_test_split
+
+from awdids import AWDConvLSTMClassifier
+from awdids.datasets import fetch_nsl_kdd
+from awdids.nn import AWDConvLSTMNet
+from awdids.nn._init import build_module
+from awdids.preprocessing import make_nsl_kdd_preprocessor
+
+SIZES = [  # (input_shape, hidden_channels)
+    ((5, 4, 2, 2), 8),
+    ((5, 4, 2, 2), 16),
+    ((5, 4, 2, 2), 32),
+    ((5, 1, 4, 4), 8),
+    ((10, 2, 2, 2), 16),
+]
+
+
+def matmul_gflops(n=2048, repeats=5):
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - start)
+    return 2 * n**3 / statistics.median(times) / 1e9
+
+
+def flops_per_row(shape, hidden, head=(128, 64), n_classes=5, layers=4):
+    steps, channels, height, width = shape
+    positions = height * width
+    gates = 4 * hidden * positions
+    macs = 0
+    for layer in range(layers):
+        in_width = (channels if layer == 0 else hidden) * positions
+        macs += steps * (in_width * gates + hidden * positions * gates)
+    width_in = steps * hidden * positions
+    for size in (*head, n_classes):
+        macs += width_in * size
+        width_in = size
+    return 2 * macs
+
+
+def train_speed(shape, hidden, batch=512, repeats=5):
+    net = build_module(
+        lambda: AWDConvLSTMNet(shape, 5, hidden_channels=hidden, weight_drop=0.2),
+        torch.Generator().manual_seed(0),
+    )
+    net.recurrent.set_rng(torch.Generator().manual_seed(1))
+    n = int(np.prod(shape))
+    x, y = torch.randn(batch, n), torch.randint(0, 5, (batch,))
+    optimizer = torch.optim.Adam(net.parameters())
+
+    def step():
+        loss = torch.nn.functional.cross_entropy(net(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    for _ in range(3):
+        step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(4):
+            step()
+        times.append((time.perf_counter() - start) / 4)
+    rows_per_s = batch / statistics.median(times)
+    net.eval()
+    big = torch.randn(16384, n)
+    with torch.no_grad():
+        net(big)
+        start = time.perf_counter()
+        net(big)
+        infer = len(big) / (time.perf_counter() - start)
+    return rows_per_s, infer
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the validation runs")
+    parser.add_argument("--epochs", type=int, default=4)
+    args = parser.parse_args()
+
+    limit = matmul_gflops()
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"dense float32 matmul (2048^2, median of 5): {limit:.0f} GFLOP/s\n")
+
+    if not args.quick:
+        X, y = fetch_nsl_kdd("train", return_X_y=True)
+        X_fit, X_val, y_fit, y_val = train_test_split(
+            X, y.to_numpy(), test_size=0.2, stratify=y, random_state=0
+        )
+        pre = make_nsl_kdd_preprocessor().fit(X_fit)
+        pca = PCA(80, random_state=0).fit(pre.transform(X_fit))
+        A_fit = pca.transform(pre.transform(X_fit)).astype(np.float32)
+        A_val = pca.transform(pre.transform(X_val)).astype(np.float32)
+
+    header = (
+        "| input_shape | channels | train rows/s | train GFLOP/s | % of matmul "
+        "| s / epoch (146k) | infer rows/s | valid acc | valid macro F1 |"
+    )
+    print(header + "\n|" + "---|" * 9)
+    for shape, hidden in SIZES:
+        train_rate, infer_rate = train_speed(shape, hidden)
+        gflops = 3 * flops_per_row(shape, hidden) * train_rate / 1e9
+        valid = ("-", "-")
+        if not args.quick:
+            clf = AWDConvLSTMClassifier(
+                input_shape=shape,
+                hidden_channels=hidden,
+                max_epochs=args.epochs,
+                validation_fraction=None,
+                random_state=0,
+            ).fit(A_fit, y_fit)
+            pred = clf.predict(A_val)
+            valid = (
+                f"{np.mean(pred == y_val):.4f}",
+                f"{f1_score(y_val, pred, average='macro'):.4f}",
+            )
+        print(
+            f"| {shape} | {hidden} | {train_rate:,.0f} | {gflops:.0f} "
+            f"| {gflops / limit:.0%} | {146_000 / train_rate:.1f} | {infer_rate:,.0f} "
+            f"| {valid[0]} | {valid[1]} |",
+            flush=True,
+        )
+
+    rows = np.random.RandomState(0).randn(150_000, 80).astype(np.float32)
+    labels = np.random.RandomState(1).randint(0, 5, 150_000)
+    AWDConvLSTMClassifier(max_epochs=1, validation_fraction=None).fit(rows, labels)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS after a one-epoch default fit on 150,000 rows: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+from awdids import GPGANSampler, make_awdids_pipeline
+
+TINY = dict(
+    oversample__sampling_strategy={"u2r": 30, "r2l": 40},
+    oversample__noise_dim=8,
+    oversample__generator_hidden=(16,),
+    oversample__critic_hidden=(16,),
+    oversample__epochs=1,
+    oversample__steps_per_epoch=2,
+    pca__n_components=8,
+    clf__hidden_channels=2,
+    clf__num_layers=1,
+    clf__head_hidden=(8, 8),
+    clf__max_epochs=2,
+    clf__validation_fraction=None,
+)
+
+
+def test_steps_and_paper_defaults():
+    pipe = make_awdids_pipeline()
+    assert [name for name, _ in pipe.steps] == [
+        "preprocess",
+        "oversample",
+        "pca",
+        "clf",
+    ]
+    params = pipe.get_params()
+    assert params["pca__n_components"] == 80
+    assert params["oversample__sampling_strategy"](np.array(["u2r"] * 52)) == {
+        "u2r": 10_052
+    }
+    assert len(params["oversample__discrete_groups"]) == 3
+
+
+def test_fits_raw_records_and_predicts_string_labels(nsl_kdd_like_data):
+    X, y = nsl_kdd_like_data
+    pipe = make_awdids_pipeline(random_state=0, **TINY).fit(X, y)
+    pred = pipe.predict(X)
+    assert pred.shape == (len(X),) and set(pred) <= set(y)
+    assert pipe.predict_proba(X).shape == (len(X), 5)
+
+
+def test_resampling_happens_only_in_fit(nsl_kdd_like_data, monkeypatch):
+    X, y = nsl_kdd_like_data
+    pipe = make_awdids_pipeline(random_state=0, **TINY).fit(X, y)
+    calls = []
+    monkeypatch.setattr(
+        GPGANSampler, "fit_resample", lambda *a, **k: calls.append(1) or None
+    )
+    assert len(pipe.predict(X)) == len(X)
+    assert calls == []
+    # the classifier was trained on the resampled rows
+    assert pipe.named_steps["oversample"].sampling_strategy_ == {"u2r": 22, "r2l": 20}
+
+
+def test_grid_search_over_the_pipeline_in_two_processes(nsl_kdd_like_data):
+    X, y = nsl_kdd_like_data
+    search = GridSearchCV(
+        make_awdids_pipeline(random_state=0, **TINY),
+        {
+            "clf__weight_drop": [0.0, 0.3],
+            "pca__n_components": [4, 8],
+            "oversample__loss": ["wgan-gp", "gan"],
+        },
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        n_jobs=2,
+    )
+    search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 8
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+@pytest.mark.parametrize("use_memory, expected_fits", [(True, 3), (False, 5)])
+def test_memory_fits_the_gan_once_per_split(
+    nsl_kdd_like_data, tmp_path, monkeypatch, use_memory, expected_fits
+):
+    X, y = nsl_kdd_like_data
+    fits = []
+    original = GPGANSampler._fit_resample
+
+    def counting(self, X, y):
+        fits.append(1)
+        return original(self, X, y)
+
+    monkeypatch.setattr(GPGANSampler, "_fit_resample", counting)
+    pipe = make_awdids_pipeline(
+        random_state=0, memory=str(tmp_path) if use_memory else None, **TINY
+    )
+    search = GridSearchCV(
+        pipe,
+        {"clf__weight_drop": [0.0, 0.3]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+    )
+    search.fit(X, y)
+    # 2 folds x 2 candidates + the refit; cached: one per fold + the refit
+    assert len(fits) == expected_fits

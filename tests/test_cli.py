@@ -1,0 +1,185 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from awdids import make_awdids_pipeline, save_model
+from awdids.cli import main
+from awdids.datasets import FEATURE_NAMES
+
+TINY = dict(
+    oversample__sampling_strategy={"u2r": 20},
+    oversample__generator_hidden=(8,),
+    oversample__critic_hidden=(8,),
+    oversample__epochs=1,
+    oversample__steps_per_epoch=1,
+    pca__n_components=8,
+    clf__hidden_channels=2,
+    clf__num_layers=1,
+    clf__head_hidden=(8, 8),
+    clf__max_epochs=2,
+    clf__validation_fraction=None,
+)
+
+
+@pytest.fixture
+def model_and_records(nsl_kdd_like_data, tmp_path):
+    X, y = nsl_kdd_like_data
+    path = tmp_path / "model.awdids"
+    save_model(make_awdids_pipeline(random_state=0, **TINY).fit(X, y), path)
+    return path, X, y
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("fetch", "reproduce", "train", "predict", "baselines"):
+        assert command in out
+
+
+def test_predict_without_header_or_labels(model_and_records, tmp_path):
+    model, X, _ = model_and_records
+    flows = tmp_path / "flows.csv"
+    X.to_csv(flows, header=False, index=False)
+    out = tmp_path / "pred.csv"
+    assert (
+        main(
+            ["predict", str(model), str(flows), "--out", str(out), "--chunksize", "50"]
+        )
+        == 0
+    )
+    predictions = pd.read_csv(out)["prediction"]
+    assert len(predictions) == len(X)
+    assert set(predictions) <= {"normal", "dos", "probe", "r2l", "u2r"}
+
+
+def test_predict_with_header_and_attack_labels_prints_report(
+    model_and_records, tmp_path, capsys
+):
+    model, X, y = model_and_records
+    frame = X.copy()
+    frame["attack"] = np.where(
+        y == "dos", "neptune", np.where(y == "u2r", "rootkit", y)
+    )
+    frame.loc[frame["attack"] == "probe", "attack"] = "satan"
+    frame.loc[frame["attack"] == "r2l", "attack"] = "imap"
+    flows = tmp_path / "flows.csv"
+    frame.to_csv(flows, index=False)
+    assert main(["predict", str(model), str(flows)]) == 0
+    assert "macro avg" in capsys.readouterr().out
+    assert (tmp_path / "flows.predictions.csv").exists()
+
+
+def test_unseen_service_is_counted_in_a_warning(model_and_records, tmp_path, capsys):
+    model, X, _ = model_and_records
+    frame = X.copy()
+    frame.loc[:2, "service"] = "quantum_rpc"
+    flows = tmp_path / "flows.csv"
+    frame.to_csv(flows, header=False, index=False)
+    assert main(["predict", str(model), str(flows)]) == 0
+    assert "3 record(s) have a service value outside" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda f: f.drop(columns=["flag"]), "expected 41 feature columns"),
+        (
+            lambda f: f.assign(extra1=1, extra2=2, extra3=3),
+            "expected 41 feature columns",
+        ),
+        (
+            lambda f: f.assign(src_bytes=["x"] + [1] * (len(f) - 1)),
+            "line 1: column 'src_bytes'",
+        ),
+    ],
+)
+def test_predict_refuses_bad_files(
+    model_and_records, tmp_path, capsys, mutate, message
+):
+    model, X, _ = model_and_records
+    flows = tmp_path / "flows.csv"
+    mutate(X.copy()).to_csv(flows, header=False, index=False)
+    out = tmp_path / "pred.csv"
+    assert main(["predict", str(model), str(flows), "--out", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert (
+        not out.exists()
+        and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    )
+
+
+def test_predict_refuses_empty_file_and_header_mismatch(
+    model_and_records, tmp_path, capsys
+):
+    model, X, _ = model_and_records
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["predict", str(model), str(empty)]) == 2
+    assert "is empty" in capsys.readouterr().err
+    bad_header = tmp_path / "bad.csv"
+    X.rename(columns={"flag": "flags"}).to_csv(bad_header, index=False)
+    assert main(["predict", str(model), str(bad_header)]) == 2
+    assert "missing ['flag']" in capsys.readouterr().err
+
+
+def test_predict_refuses_a_foreign_model(tmp_path, capsys):
+    fake = tmp_path / "model.awdids"
+    fake.write_text("not a model")
+    flows = tmp_path / "flows.csv"
+    flows.write_text(",".join(["0"] * len(FEATURE_NAMES)) + "\n")
+    assert main(["predict", str(fake), str(flows)]) == 2
+    assert "not an awdids model file" in capsys.readouterr().err
+
+
+def test_out_pointing_at_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("x")
+    assert main(["reproduce", "--out", str(target)]) == 2
+    assert "is an existing file" in capsys.readouterr().err
+
+
+@pytest.mark.real_data
+def test_fetch_reports_the_files(nsl_kdd_home, capsys):
+    assert main(["fetch", "--data-home", str(nsl_kdd_home)]) == 0
+    out = capsys.readouterr().out
+    assert "KDDTrain+.txt: 125973 records" in out and str(nsl_kdd_home) in out
+
+
+@pytest.mark.real_data
+@pytest.mark.slow
+def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path):
+    out = tmp_path / "results"
+    assert (
+        main(
+            [
+                "reproduce",
+                "--quick",
+                "--seeds",
+                "1",
+                "--out",
+                str(out),
+                "--data-home",
+                str(nsl_kdd_home),
+            ]
+        )
+        == 0
+    )
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["table3_counts"]["train"] == [67343, 45927, 11656, 995, 52]
+    assert len(metrics["models"]) == 10
+    full = metrics["models"]["AWD-CNN-LSTM + GP-GAN"]
+    assert 0.3 < full["accuracy"]["mean"] <= 1.0
+    for name in (
+        "report.md",
+        "fig4_pca_variance.png",
+        "fig7_gan_convergence.png",
+        "fig8_model_metrics.png",
+        "fig9_detection_time.png",
+        "confusion_matrix.png",
+    ):
+        assert (out / name).stat().st_size > 0
+    report = (out / "report.md").read_text()
+    assert "Table 6" in report and "Table 7" in report and "0.358" in report
