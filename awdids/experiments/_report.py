@@ -159,8 +159,8 @@ def render_report(metrics):
     )
     head = [
         "# awdids reproduce report",
-        f"{quick_note}Trained on {m['n_train']} KDDTrain+ rows, scored once per seed on "
-        f"{m['n_test']} KDDTest+ rows; {m['seeds']} seed(s). Hyperparameters were "
+        f"{quick_note}Trained on {m['n_train']} KDDTrain+ rows, scored once per "
+        f"seed on {m['n_test']} KDDTest+ rows; {m['seeds']} seed(s). Hyperparameters were "
         "fixed beforehand or chosen by validation on KDDTrain+ only; the paper's "
         "printed numbers stand beside ours.",
     ]

@@ -86,12 +86,12 @@ class GPGANSampler(BaseOverSampler):
         Weight of the gradient penalty (``loss="wgan-gp"`` only).
     n_critic : int, default=5
         Critic updates per generator update.
-    learning_rate : float, default=1e-4
-        Adam learning rate of both networks. The paper's 1e-3 collapses the
-        U2R generator to few distinct rows; it stays reachable here.
+    learning_rate : float, default=2e-4
+        Adam learning rate of both networks. The paper's 1e-3 collapsed the U2R
+        generator to few distinct rows in a prototype; it stays reachable here.
     betas : tuple of float, default=(0.5, 0.9)
         Adam betas.
-    batch_size : int, default=128
+    batch_size : int, default=64
         Rows per critic and generator batch (real rows are drawn with
         replacement, so a class smaller than the batch is fine).
     epochs : int, default=40
@@ -187,9 +187,9 @@ class GPGANSampler(BaseOverSampler):
         critic_hidden=(512, 256),
         gp_lambda=10.0,
         n_critic=5,
-        learning_rate=1e-4,
+        learning_rate=2e-4,
         betas=(0.5, 0.9),
-        batch_size=128,
+        batch_size=64,
         epochs=40,
         steps_per_epoch=25,
         discrete_groups=None,
