@@ -61,3 +61,26 @@ def nsl_kdd_like(seed=0, sizes=CLASS_SIZES):
 def nsl_kdd_like_data():
     """(X, y): 268 NSL-KDD-shaped records over the 5 classes, minority ones small."""
     return nsl_kdd_like()
+
+
+#: A pipeline small enough to fit in a second: tiny GAN, PCA and network.
+TINY_PIPELINE = dict(
+    oversample__sampling_strategy={"u2r": 30, "r2l": 40},
+    oversample__noise_dim=8,
+    oversample__generator_hidden=(16,),
+    oversample__critic_hidden=(16,),
+    oversample__epochs=1,
+    oversample__steps_per_epoch=2,
+    pca__n_components=8,
+    clf__hidden_channels=2,
+    clf__num_layers=1,
+    clf__head_hidden=(8, 8),
+    clf__max_epochs=2,
+    clf__validation_fraction=None,
+)
+
+
+@pytest.fixture
+def tiny_pipeline_params():
+    """Parameters of make_awdids_pipeline for fast tests (a fresh copy)."""
+    return dict(TINY_PIPELINE)

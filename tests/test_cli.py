@@ -8,26 +8,14 @@ from awdids import make_awdids_pipeline, save_model
 from awdids.cli import main
 from awdids.datasets import FEATURE_NAMES
 
-TINY = dict(
-    oversample__sampling_strategy={"u2r": 20},
-    oversample__generator_hidden=(8,),
-    oversample__critic_hidden=(8,),
-    oversample__epochs=1,
-    oversample__steps_per_epoch=1,
-    pca__n_components=8,
-    clf__hidden_channels=2,
-    clf__num_layers=1,
-    clf__head_hidden=(8, 8),
-    clf__max_epochs=2,
-    clf__validation_fraction=None,
-)
-
 
 @pytest.fixture
-def model_and_records(nsl_kdd_like_data, tmp_path):
+def model_and_records(tiny_pipeline_params, nsl_kdd_like_data, tmp_path):
     X, y = nsl_kdd_like_data
     path = tmp_path / "model.awdids"
-    save_model(make_awdids_pipeline(random_state=0, **TINY).fit(X, y), path)
+    save_model(
+        make_awdids_pipeline(random_state=0, **tiny_pipeline_params).fit(X, y), path
+    )
     return path, X, y
 
 

@@ -7,25 +7,11 @@ import skops.io as sio
 
 from awdids import load_model, make_awdids_pipeline, save_model
 
-TINY = dict(
-    oversample__sampling_strategy={"u2r": 20},
-    oversample__generator_hidden=(8,),
-    oversample__critic_hidden=(8,),
-    oversample__epochs=1,
-    oversample__steps_per_epoch=1,
-    pca__n_components=8,
-    clf__hidden_channels=2,
-    clf__num_layers=1,
-    clf__head_hidden=(8, 8),
-    clf__max_epochs=2,
-    clf__validation_fraction=None,
-)
-
 
 @pytest.fixture
-def fitted(nsl_kdd_like_data):
+def fitted(tiny_pipeline_params, nsl_kdd_like_data):
     X, y = nsl_kdd_like_data
-    return make_awdids_pipeline(random_state=0, **TINY).fit(X, y), X
+    return make_awdids_pipeline(random_state=0, **tiny_pipeline_params).fit(X, y), X
 
 
 def test_round_trip_keeps_predictions(fitted, tmp_path):

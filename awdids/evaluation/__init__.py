@@ -1,6 +1,6 @@
 """Evaluation of detectors: scores, baselines and report tables."""
 
-from ._baselines import evaluate_models, make_baselines
+from ._baselines import evaluate_models, fit_and_score, make_baselines
 from ._metrics import classification_scores
 from ._report import format_results_table
 from ._synthetic import moment_rmse, synthetic_quality
@@ -8,6 +8,7 @@ from ._synthetic import moment_rmse, synthetic_quality
 __all__ = [
     "classification_scores",
     "evaluate_models",
+    "fit_and_score",
     "format_results_table",
     "make_baselines",
     "moment_rmse",

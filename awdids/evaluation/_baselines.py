@@ -10,7 +10,7 @@ from sklearn.svm import LinearSVC
 from ..preprocessing import make_nsl_kdd_preprocessor
 from ._metrics import classification_scores
 
-__all__ = ["make_baselines", "evaluate_models"]
+__all__ = ["make_baselines", "evaluate_models", "fit_and_score"]
 
 
 def make_baselines(*, random_state=0, n_jobs=None):
@@ -51,6 +51,41 @@ def make_baselines(*, random_state=0, n_jobs=None):
     }
 
 
+def fit_and_score(model, X_train, y_train, X_test, y_test, *, labels=None):
+    """Fit ``model``, predict the test set once, and time both.
+
+    Returns
+    -------
+    scores : dict
+        :func:`classification_scores` plus ``fit_seconds``, ``predict_seconds``
+        and ``predict_us_per_row``.
+    y_pred : ndarray
+        The test predictions.
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from awdids.evaluation import fit_and_score
+    >>> X, y = [[0], [1], [2], [3]], ["a", "a", "a", "b"]
+    >>> scores, y_pred = fit_and_score(DummyClassifier(), X, y, X, y)
+    >>> scores["accuracy"], y_pred.tolist()
+    (0.75, ['a', 'a', 'a', 'a'])
+    """
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    y_pred = model.predict(X_test)
+    predict_seconds = time.perf_counter() - start
+    scores = classification_scores(y_test, y_pred, labels=labels)
+    scores.update(
+        fit_seconds=fit_seconds,
+        predict_seconds=predict_seconds,
+        predict_us_per_row=predict_seconds / len(y_pred) * 1e6,
+    )
+    return scores, y_pred
+
+
 def evaluate_models(models, X_train, y_train, X_test, y_test, *, labels=None, log=None):
     """Fit each model on the training set and score it on the test set.
 
@@ -68,8 +103,7 @@ def evaluate_models(models, X_train, y_train, X_test, y_test, *, labels=None, lo
     Returns
     -------
     results : dict of str -> dict
-        :func:`classification_scores` of each model plus ``fit_seconds`` and
-        ``predict_seconds``.
+        :func:`fit_and_score`'s scores of each model.
 
     Examples
     --------
@@ -84,18 +118,13 @@ def evaluate_models(models, X_train, y_train, X_test, y_test, *, labels=None, lo
     for name, model in models.items():
         if log is not None:
             log(f"fitting {name} ...")
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        fit_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        y_pred = model.predict(X_test)
-        predict_seconds = time.perf_counter() - start
-        scores = classification_scores(y_test, y_pred, labels=labels)
-        scores.update(fit_seconds=fit_seconds, predict_seconds=predict_seconds)
+        scores, _ = fit_and_score(
+            model, X_train, y_train, X_test, y_test, labels=labels
+        )
         results[name] = scores
         if log is not None:
             log(
                 f"{name}: accuracy {scores['accuracy']:.4f}, macro F1 "
-                f"{scores['macro_f1']:.4f} (fit {fit_seconds:.1f} s)"
+                f"{scores['macro_f1']:.4f} (fit {scores['fit_seconds']:.1f} s)"
             )
     return results

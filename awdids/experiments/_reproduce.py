@@ -11,7 +11,7 @@ from sklearn.model_selection import train_test_split
 
 from .._io import prepare_out_dir, write_json_atomic, write_text_atomic
 from ..datasets import CATEGORY_NAMES, fetch_nsl_kdd
-from ..evaluation import classification_scores
+from ..evaluation import fit_and_score
 from ..over_sampling import GPGANSampler
 from ..pipeline import PAPER_OVERSAMPLING
 from ..preprocessing import make_nsl_kdd_preprocessor, nsl_kdd_one_hot_groups
@@ -36,22 +36,6 @@ def _subsample(X, y, n, seed, keep_all=()):
     return X.iloc[chosen] if hasattr(X, "iloc") else X[chosen], (
         y.iloc[chosen] if hasattr(y, "iloc") else np.asarray(y)[chosen]
     )
-
-
-def _score_model(model, X_train, y_train, X_test, y_test):
-    start = time.perf_counter()
-    model.fit(X_train, y_train)
-    fit_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    y_pred = model.predict(X_test)
-    predict_seconds = time.perf_counter() - start
-    scores = classification_scores(y_test, y_pred, labels=CATEGORY_NAMES)
-    scores.update(
-        fit_seconds=fit_seconds,
-        predict_seconds=predict_seconds,
-        predict_us_per_row=predict_seconds / len(y_test) * 1e6,
-    )
-    return scores, y_pred
 
 
 def _summarise(runs):
@@ -145,7 +129,9 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, log=print):
             if name == "RBF SVM":
                 X_fit, y_fit = _subsample(X_train, y_train, budget.svm_rows, seed)
             log(f"seed {seed}: fitting {name} on {len(y_fit)} rows ...")
-            scores, y_pred = _score_model(model, X_fit, y_fit, X_test, y_test)
+            scores, y_pred = fit_and_score(
+                model, X_fit, y_fit, X_test, y_test, labels=CATEGORY_NAMES
+            )
             runs.setdefault(name, []).append(scores)
             stages[f"models: {name}"] = stages.get(f"models: {name}", 0.0) + (
                 time.perf_counter() - tic

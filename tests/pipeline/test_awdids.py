@@ -4,21 +4,6 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from awdids import GPGANSampler, make_awdids_pipeline
 
-TINY = dict(
-    oversample__sampling_strategy={"u2r": 30, "r2l": 40},
-    oversample__noise_dim=8,
-    oversample__generator_hidden=(16,),
-    oversample__critic_hidden=(16,),
-    oversample__epochs=1,
-    oversample__steps_per_epoch=2,
-    pca__n_components=8,
-    clf__hidden_channels=2,
-    clf__num_layers=1,
-    clf__head_hidden=(8, 8),
-    clf__max_epochs=2,
-    clf__validation_fraction=None,
-)
-
 
 def test_steps_and_paper_defaults():
     pipe = make_awdids_pipeline()
@@ -36,17 +21,21 @@ def test_steps_and_paper_defaults():
     assert len(params["oversample__discrete_groups"]) == 3
 
 
-def test_fits_raw_records_and_predicts_string_labels(nsl_kdd_like_data):
+def test_fits_raw_records_and_predicts_string_labels(
+    tiny_pipeline_params, nsl_kdd_like_data
+):
     X, y = nsl_kdd_like_data
-    pipe = make_awdids_pipeline(random_state=0, **TINY).fit(X, y)
+    pipe = make_awdids_pipeline(random_state=0, **tiny_pipeline_params).fit(X, y)
     pred = pipe.predict(X)
     assert pred.shape == (len(X),) and set(pred) <= set(y)
     assert pipe.predict_proba(X).shape == (len(X), 5)
 
 
-def test_resampling_happens_only_in_fit(nsl_kdd_like_data, monkeypatch):
+def test_resampling_happens_only_in_fit(
+    tiny_pipeline_params, nsl_kdd_like_data, monkeypatch
+):
     X, y = nsl_kdd_like_data
-    pipe = make_awdids_pipeline(random_state=0, **TINY).fit(X, y)
+    pipe = make_awdids_pipeline(random_state=0, **tiny_pipeline_params).fit(X, y)
     calls = []
     monkeypatch.setattr(
         GPGANSampler, "fit_resample", lambda *a, **k: calls.append(1) or None
@@ -57,10 +46,12 @@ def test_resampling_happens_only_in_fit(nsl_kdd_like_data, monkeypatch):
     assert pipe.named_steps["oversample"].sampling_strategy_ == {"u2r": 22, "r2l": 20}
 
 
-def test_grid_search_over_the_pipeline_in_two_processes(nsl_kdd_like_data):
+def test_grid_search_over_the_pipeline_in_two_processes(
+    tiny_pipeline_params, nsl_kdd_like_data
+):
     X, y = nsl_kdd_like_data
     search = GridSearchCV(
-        make_awdids_pipeline(random_state=0, **TINY),
+        make_awdids_pipeline(random_state=0, **tiny_pipeline_params),
         {
             "clf__weight_drop": [0.0, 0.3],
             "pca__n_components": [4, 8],
@@ -76,7 +67,12 @@ def test_grid_search_over_the_pipeline_in_two_processes(nsl_kdd_like_data):
 
 @pytest.mark.parametrize("use_memory, expected_fits", [(True, 3), (False, 5)])
 def test_memory_fits_the_gan_once_per_split(
-    nsl_kdd_like_data, tmp_path, monkeypatch, use_memory, expected_fits
+    tiny_pipeline_params,
+    nsl_kdd_like_data,
+    tmp_path,
+    monkeypatch,
+    use_memory,
+    expected_fits,
 ):
     X, y = nsl_kdd_like_data
     fits = []
@@ -88,7 +84,9 @@ def test_memory_fits_the_gan_once_per_split(
 
     monkeypatch.setattr(GPGANSampler, "_fit_resample", counting)
     pipe = make_awdids_pipeline(
-        random_state=0, memory=str(tmp_path) if use_memory else None, **TINY
+        random_state=0,
+        memory=str(tmp_path) if use_memory else None,
+        **tiny_pipeline_params,
     )
     search = GridSearchCV(
         pipe,
