@@ -31,6 +31,7 @@ _TRAINING_ONLY = (
     "callbacks_",
     "_init_rng_",
     "_train_rng_",
+    "_shuffle_rng_",
     "_loss_weight_",
 )
 _TRUSTED_PREFIXES = ("awdids.", "sklearn.", "imblearn.", "numpy.", "builtins.")

@@ -261,6 +261,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self._init_rng_ = make_generator(rng)
         self._train_rng_ = make_generator(rng, self.device_)
         self._split_seed_ = int(rng.randint(0, 2**31 - 1))
+        self._shuffle_rng_ = self._make_shuffle_rng(rng)
         self._loss_weight_ = self._class_weight_tensor(y_codes)
         self.feature_mean_ = X.mean(axis=0)
         std = X.std(axis=0)
@@ -273,6 +274,14 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         # batch-norm statistics of the head, in a range where eval-mode running
         # statistics match training-mode batch statistics.
         return (X - self.feature_mean_) / self.feature_scale_
+
+    def _make_shuffle_rng(self, rng):
+        # Batches are shuffled on the CPU (the data stays there until skorch
+        # moves each batch), and torch.randperm needs a CPU generator; on the CPU
+        # the weight-drop generator serves both.
+        if self.device_.type == "cpu":
+            return self._train_rng_
+        return make_generator(rng)
 
     def fit(self, X, y, **fit_params):
         """Train from scratch on ``X`` (n_samples, n_features) and labels ``y``.
@@ -311,6 +320,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         if not hasattr(self, "_train_rng_"):  # e.g. after unpickling
             rng = check_random_state(self.random_state)
             self._train_rng_ = make_generator(rng, self.device_)
+            self._shuffle_rng_ = self._make_shuffle_rng(rng)
             self.module_.recurrent.set_rng(self._train_rng_)
         y_codes = np.searchsorted(self.classes_inferred_, y)
         return super().partial_fit(self._standardize(X), y_codes, **fit_params)
@@ -419,7 +429,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     def get_iterator(self, dataset, training=False):
         if training:
             return TensorBatchIterator(
-                dataset, self.batch_size, shuffle=True, generator=self._train_rng_
+                dataset, self.batch_size, shuffle=True, generator=self._shuffle_rng_
             )
         return TensorBatchIterator(dataset, max(self.batch_size, _PREDICT_BATCH))
 
@@ -436,6 +446,6 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
 
     def __getstate__(self):
         state = super().__getstate__()
-        for name in ("_init_rng_", "_train_rng_"):
+        for name in ("_init_rng_", "_train_rng_", "_shuffle_rng_"):
             state.pop(name, None)  # torch.Generator cannot be pickled
         return state
