@@ -7,6 +7,7 @@ import pytest
 from awdids import make_awdids_pipeline, save_model
 from awdids.cli import main
 from awdids.datasets import FEATURE_NAMES
+from awdids.over_sampling import AddRows
 
 
 @pytest.fixture
@@ -171,3 +172,27 @@ def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path):
         assert (out / name).stat().st_size > 0
     report = (out / "report.md").read_text()
     assert "Table 6" in report and "Table 7" in report and "0.358" in report
+
+
+@pytest.mark.real_data
+def test_train_then_predict_real_records(
+    nsl_kdd_home, tmp_path, monkeypatch, capsys, tiny_pipeline_params
+):
+    import awdids.pipeline
+
+    real_factory = awdids.pipeline.make_awdids_pipeline
+
+    tiny_pipeline_params["oversample__sampling_strategy"] = AddRows(20, ["u2r"])
+
+    def tiny_factory(**params):
+        return real_factory(**{**params, **tiny_pipeline_params})
+
+    monkeypatch.setattr(awdids.pipeline, "make_awdids_pipeline", tiny_factory)
+    model = tmp_path / "model.awdids"
+    assert main(["train", "--out", str(model), "--data-home", str(nsl_kdd_home)]) == 0
+    flows = tmp_path / "test.csv"
+    with open(nsl_kdd_home / "KDDTest+.txt") as source:
+        flows.write_text("".join(source.readline() for _ in range(300)))
+    assert main(["predict", str(model), str(flows)]) == 0
+    assert "macro avg" in capsys.readouterr().out
+    assert len(pd.read_csv(tmp_path / "test.predictions.csv")) == 300
