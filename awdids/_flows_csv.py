@@ -1,7 +1,5 @@
 """Reading NSL-KDD records from a user's CSV file, in chunks, with clear errors."""
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
@@ -114,5 +112,4 @@ def labels_to_categories(labels):
     labels = np.asarray(labels, dtype=str)
     if np.isin(np.char.lower(labels), CATEGORY_NAMES).all():
         return np.char.lower(labels)
-    with warnings.catch_warnings():
-        return attack_to_category(labels)
+    return attack_to_category(labels)

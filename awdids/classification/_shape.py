@@ -27,9 +27,7 @@ def default_input_shape(n_features):
         if n_features % (height * width) == 0:
             rest = n_features // (height * width)
             steps = next(
-                d
-                for d in range(math.isqrt(rest - 1) + 1 if rest > 1 else 1, rest + 1)
-                if rest % d == 0
+                d for d in range(1, rest + 1) if rest % d == 0 and d * d >= rest
             )
             return (steps, rest // steps, height, width)
     raise AssertionError("unreachable: 1x1 frames fit any n_features")

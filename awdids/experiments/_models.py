@@ -3,12 +3,11 @@
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from sklearn.decomposition import PCA
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
-from sklearn.svm import SVC, LinearSVC
+from sklearn.svm import SVC
 
 from ..classification import AWDConvLSTMClassifier
+from ..evaluation import make_baselines
 from ..pipeline import PAPER_OVERSAMPLING, make_awdids_pipeline
 from ..preprocessing import make_nsl_kdd_preprocessor
 
@@ -60,8 +59,8 @@ def make_models(seed, budget=FULL_BUDGET):
     """Name -> unfitted pipeline on raw NSL-KDD records, for one seed.
 
     The RBF SVM trains on a stratified subsample of ``budget.svm_rows`` rows
-    (kernel SVMs scale quadratically; the subsample is drawn by the caller
-    through :func:`fit_rows`).
+    (kernel SVMs scale quadratically; :func:`reproduce` draws the subsample).
+    The four classical detectors are :func:`awdids.evaluation.make_baselines`.
     """
     pre = make_nsl_kdd_preprocessor
     gp_gan = make_awdids_pipeline(
@@ -70,21 +69,13 @@ def make_models(seed, budget=FULL_BUDGET):
         **{f"clf__{k}": v for k, v in budget.clf.items()},
         **{f"oversample__{k}": v for k, v in budget.sampler.items()},
     )
+    baselines = make_baselines(random_state=seed)
     return {
-        "LinearSVC": Pipeline(
-            [("preprocess", pre()), ("clf", LinearSVC(random_state=seed))]
-        ),
+        "LinearSVC": baselines["LinearSVC"],
         "RBF SVM": Pipeline([("preprocess", pre()), ("clf", SVC(random_state=seed))]),
-        "RandomForest": Pipeline(
-            [("preprocess", pre()), ("clf", RandomForestClassifier(random_state=seed))]
-        ),
-        "KNN": Pipeline([("preprocess", pre()), ("clf", KNeighborsClassifier())]),
-        "HistGradientBoosting": Pipeline(
-            [
-                ("preprocess", pre()),
-                ("clf", HistGradientBoostingClassifier(random_state=seed)),
-            ]
-        ),
+        "RandomForest": baselines["RandomForest"],
+        "KNN": baselines["KNN"],
+        "HistGradientBoosting": baselines["HistGradientBoosting"],
         "MLP": Pipeline(
             [
                 ("preprocess", pre()),

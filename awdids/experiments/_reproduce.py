@@ -1,8 +1,6 @@
 """``awdids reproduce``: the paper's tables and figures, regenerated."""
 
-import json
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -203,18 +201,4 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, log=print):
     write_json_atomic(out / "metrics.json", metrics)
     write_text_atomic(out / "report.md", render_report(metrics))
     log(f"wrote {out / 'report.md'} ({stages['total'] / 60:.1f} min)")
-    return json.loads(json.dumps(metrics))
-
-
-def report_files(out):
-    """The files ``reproduce`` writes into ``out``."""
-    names = [
-        "report.md",
-        "metrics.json",
-        "fig4_pca_variance.png",
-        "fig7_gan_convergence.png",
-        "fig8_model_metrics.png",
-        "fig9_detection_time.png",
-        "confusion_matrix.png",
-    ]
-    return [Path(out) / n for n in names]
+    return metrics

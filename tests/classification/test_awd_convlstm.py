@@ -3,6 +3,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
@@ -120,9 +121,12 @@ def test_early_stopping_restores_best_epoch():
     )
     clf.fit(X, y)
     losses = clf.history_[:, "valid_loss"]
-    assert len(losses) <= 30
     best = int(np.argmin(losses))
-    assert clf.history_[best, "valid_loss_best"]
+    assert len(losses) < 30 and best < len(losses) - 1  # stopped after the best
+    stopper = dict(clf.callbacks_)["early_stopping"]
+    final = clf.module_.state_dict()
+    for name, weights in stopper.best_model_weights_.items():
+        torch.testing.assert_close(final[name], weights)
 
 
 def test_class_weight_balanced_sets_loss_weights():
