@@ -1,5 +1,6 @@
 """The paper's AWD-CNN-LSTM as a skorch classifier."""
 
+import contextlib
 import numbers
 import warnings
 
@@ -16,6 +17,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from skorch import NeuralNetClassifier
 from skorch.callbacks import (
+    Callback,
     EarlyStopping,
     EpochScoring,
     EpochTimer,
@@ -23,7 +25,8 @@ from skorch.callbacks import (
     PrintLog,
     ProgressBar,
 )
-from skorch.dataset import ValidSplit
+from skorch.dataset import ValidSplit, unpack_data
+from skorch.utils import TeeGenerator
 
 from .._device import resolve_device
 from ..nn import AWDConvLSTMNet
@@ -38,6 +41,15 @@ _PREDICT_BATCH = 4096
 
 def _discard(*args, **kwargs):
     """A message sink that drops messages (picklable, unlike a lambda)."""
+
+
+class _EpochBatchNormStats(Callback):
+    """Reset batch-norm statistics at each epoch's start (see AWDConvLSTMNet)."""
+
+    def on_epoch_begin(self, net, **kwargs):
+        for module in net.module_.modules():
+            if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                module.reset_running_stats()
 
 
 def _valid_accuracy(net, X, y):
@@ -59,6 +71,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
 
     Parameters
     ----------
+    module : torch.nn.Module class, default=AWDConvLSTMNet
+        The network class, called with ``input_shape``, ``n_classes`` and the
+        architecture parameters below. Keep the default unless you replace
+        the architecture with one that takes the same arguments.
     input_shape : tuple of 4 int, default=None
         ``(T, C, H, W)``; its product must equal the number of features.
         ``None`` derives one (:func:`default_input_shape`: 80 features give
@@ -85,14 +101,28 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         better ``valid_loss`` and restore the best epoch's weights.
     patience : int, default=4
         Epochs without improvement before stopping.
+    criterion : torch loss class, default=torch.nn.CrossEntropyLoss
+        Loss on the logits (``class_weight`` becomes its ``weight``).
+    optimizer : torch optimizer class, default=torch.optim.Adam
+        Optimiser (``optimizer__*`` for its parameters).
     lr : float, default=1e-3
         Adam learning rate.
     max_epochs : int, default=20
         Maximum passes over the training rows.
     batch_size : int, default=512
         Rows per training step.
+    train_split : None, default=None
+        Must stay ``None``: the validation split is ``validation_fraction``'s
+        stratified, seeded split. Any other value is refused at ``fit``
+        rather than silently ignored.
     device : str, default="cpu"
-        ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``.
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` (CUDA when
+        available, else the CPU).
+    mixed_precision : bool, default=False
+        Run the network under ``torch.autocast``: float16 with a gradient
+        scaler on CUDA, bfloat16 on the CPU. Weights, inputs and the returned
+        probabilities stay float32. Meant for GPUs with tensor cores;
+        ``benchmarks/bench_devices.py`` measures it on the devices at hand.
     random_state : int, RandomState instance or None, default=None
         Seed of initialisation, shuffling, the validation split and the weight
         drop masks; the same seed gives the same predictions on the CPU.
@@ -143,12 +173,15 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         "head_hidden": [tuple, list],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither"), None],
+        # the split is validation_fraction's; a custom one is refused, not ignored
+        "train_split": [None],
         "early_stopping": ["boolean"],
         "patience": [Interval(numbers.Integral, 1, None, closed="left")],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "device": [str],
+        "mixed_precision": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -174,6 +207,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         batch_size=512,
         train_split=None,
         device="cpu",
+        mixed_precision=False,
         random_state=None,
         verbose=0,
         **kwargs,
@@ -200,6 +234,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
         self.patience = patience
+        self.mixed_precision = mixed_precision
         self.random_state = random_state
 
     # ---- scikit-learn facing API -------------------------------------------------
@@ -275,6 +310,33 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         # statistics match training-mode batch statistics.
         return (X - self.feature_mean_) / self.feature_scale_
 
+    @contextlib.contextmanager
+    def _on_resolved_device(self):
+        # skorch moves modules and tensors to ``self.device`` in many places;
+        # "auto" (or the device of a model saved elsewhere) must reach it
+        # resolved, while get_params keeps returning what the user set.
+        requested = self.device
+        self.device = str(self.device_)
+        try:
+            yield
+        finally:
+            self.device = requested
+
+    def _autocast(self):
+        if not self.mixed_precision:
+            return contextlib.nullcontext()
+        kind = torch.device(self.device_).type
+        dtype = torch.float16 if kind == "cuda" else torch.bfloat16
+        return torch.autocast(device_type=kind, dtype=dtype)
+
+    def _grad_scaler(self):
+        # float16 gradients underflow without loss scaling; bfloat16's do not.
+        if not self.mixed_precision or torch.device(self.device_).type != "cuda":
+            return None
+        if getattr(self, "_grad_scaler_", None) is None:
+            self._grad_scaler_ = torch.amp.GradScaler("cuda")
+        return self._grad_scaler_
+
     def _make_shuffle_rng(self, rng):
         # Batches are shuffled on the CPU (the data stays there until skorch
         # moves each batch), and torch.randperm needs a CPU generator; on the CPU
@@ -297,8 +359,9 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self
         """
         X, y_codes = self._setup_first_fit(X, y)
-        self.initialize()
-        return super().partial_fit(X, y_codes, **fit_params)
+        with self._on_resolved_device():
+            self.initialize()
+            return super().partial_fit(X, y_codes, **fit_params)
 
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Train further on ``X, y`` (from scratch when not fitted yet).
@@ -323,7 +386,8 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             self._shuffle_rng_ = self._make_shuffle_rng(rng)
             self.module_.recurrent.set_rng(self._train_rng_)
         y_codes = np.searchsorted(self.classes_inferred_, y)
-        return super().partial_fit(self._standardize(X), y_codes, **fit_params)
+        with self._on_resolved_device():
+            return super().partial_fit(self._standardize(X), y_codes, **fit_params)
 
     def _validate_predict_input(self, X):
         check_is_fitted(self, ["classes_inferred_", "module_"])
@@ -331,7 +395,9 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1."""
-        return super().predict_proba(self._validate_predict_input(X))
+        X = self._validate_predict_input(X)
+        with self._on_resolved_device():
+            return super().predict_proba(X)
 
     def predict(self, X):
         """Predicted labels, in the label type of ``y``."""
@@ -350,6 +416,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     @property
     def _default_callbacks(self):
         callbacks = [
+            ("epoch_batch_norm_stats", _EpochBatchNormStats()),
             ("epoch_timer", EpochTimer()),
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
         ]
@@ -426,6 +493,38 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         )
         return split(dataset, y)
 
+    def infer(self, x, **fit_params):
+        with self._autocast():
+            logits = super().infer(x, **fit_params)
+        return logits.float()
+
+    def train_step_single(self, batch, **fit_params):
+        scaler = self._grad_scaler()
+        if scaler is None:
+            return super().train_step_single(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        scaler.scale(loss).backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def train_step(self, batch, **fit_params):
+        scaler = self._grad_scaler()
+        if scaler is None:
+            return super().train_step(batch, **fit_params)
+        self._zero_grad_optimizer()
+        step = self.train_step_single(batch, **fit_params)
+        self.notify(
+            "on_grad_computed",
+            named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch,
+            training=True,
+        )
+        scaler.step(self.optimizer_)
+        scaler.update()
+        return step
+
     def get_iterator(self, dataset, training=False):
         if training:
             return TensorBatchIterator(
@@ -440,12 +539,14 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self.initialize_module()
         self.module_.load_state_dict(state_dict)
         self.module_.eval()
-        self.initialize_criterion()
+        with self._on_resolved_device():
+            self.initialize_criterion()
         self.initialized_ = True
         return self
 
     def __getstate__(self):
         state = super().__getstate__()
-        for name in ("_init_rng_", "_train_rng_", "_shuffle_rng_"):
-            state.pop(name, None)  # torch.Generator cannot be pickled
+        for name in ("_init_rng_", "_train_rng_", "_shuffle_rng_", "_grad_scaler_"):
+            state.pop(name, None)  # generators cannot be pickled; the scaler is
+            # training state, recreated when training resumes
         return state

@@ -171,6 +171,22 @@ class AWDConvLSTMCell(nn.Module):
 class AWDConvLSTM(nn.Module):
     """A stack of :class:`AWDConvLSTMCell` layers.
 
+    Input ``(batch, T, in_channels * H * W)``, output the last layer's hidden
+    states ``(batch, T, hidden_channels * H * W)``.
+
+    Parameters
+    ----------
+    in_channels, hidden_channels : int
+        Channels of the input frames and of every layer's hidden state.
+    spatial_shape : tuple of int
+        ``(H, W)`` of every frame.
+    num_layers : int, default=4
+        Stacked cells; each takes the previous one's hidden states.
+    kernel_size : int, default=3
+        Odd size of the convolution kernels.
+    weight_drop : float, default=0.0
+        DropConnect probability on every layer's hidden-to-hidden kernel.
+
     Examples
     --------
     >>> import torch
@@ -220,6 +236,14 @@ class AWDConvLSTMNet(nn.Module):
     layers, flattened (all time steps) and classified by Linear-BN-ReLU,
     Linear-BN-ReLU, Linear.
 
+    The batch norms keep a cumulative average of the batch statistics
+    (``momentum=None``) since their last ``reset_running_stats()``;
+    :class:`~awdids.classification.AWDConvLSTMClassifier` resets them at the
+    start of every epoch, so that eval mode normalises with the statistics of
+    the epoch just trained. (An exponential average started at mean 0 and
+    variance 1 needs hundreds of batches to forget its start; on a few
+    thousand rows eval mode then predicted a single class.)
+
     Parameters
     ----------
     input_shape : tuple of int
@@ -266,7 +290,11 @@ class AWDConvLSTMNet(nn.Module):
         width_in = steps * hidden_channels * height * width
         layers = []
         for size in head_hidden:
-            layers += [nn.Linear(width_in, size), nn.BatchNorm1d(size), nn.ReLU()]
+            layers += [
+                nn.Linear(width_in, size),
+                nn.BatchNorm1d(size, momentum=None),
+                nn.ReLU(),
+            ]
             width_in = size
         layers.append(nn.Linear(width_in, n_classes))
         self.head = nn.Sequential(*layers)

@@ -162,6 +162,7 @@ def test_default_input_shape_for_paper_features():
         ({"weight_drop": -0.1}, "weight_drop"),
         ({"kernel_size": 2}, "kernel_size must be odd"),
         ({"class_weight": "auto"}, "class_weight"),
+        ({"train_split": lambda ds, y: (ds, None)}, "train_split"),
     ],
 )
 def test_bad_parameters_fail_before_training(params, match):
@@ -191,3 +192,54 @@ def test_feature_count_mismatch_at_predict_names_both():
     clf = AWDConvLSTMClassifier(**TINY).fit(X, y)
     with pytest.raises(ValueError, match="X has 7 features.*expecting 8"):
         clf.predict(X[:, :7])
+
+
+def test_eval_mode_is_right_after_few_large_batches():
+    # 4 batches an epoch: too few for an exponential batch-norm average that
+    # starts at variance 1, and eval mode once predicted a single class here.
+    X, y = make_problem(2000)
+    clf = AWDConvLSTMClassifier(
+        hidden_channels=4, num_layers=2, max_epochs=8, batch_size=512, random_state=0
+    ).fit(X, y)
+    assert len(set(clf.predict(X))) == 3
+    assert np.mean(clf.predict(X) == y) > 0.8
+    assert clf.history_[-1, "valid_acc"] > 0.75
+
+
+def test_device_auto_runs_and_is_kept_as_given():
+    X, y = make_problem(200)
+    clf = AWDConvLSTMClassifier(**{**TINY, "device": "auto"}).fit(X, y)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert clf.device_.type == expected
+    assert clf.get_params()["device"] == "auto"
+    assert clf.predict(X).shape == (200,)
+    assert clone(clf).device == "auto"
+
+
+def test_mixed_precision_learns_and_returns_float32_probabilities():
+    X, y = make_problem(2000)
+    params = dict(hidden_channels=4, num_layers=2, max_epochs=8, random_state=0)
+    clf = AWDConvLSTMClassifier(mixed_precision=True, **params).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert proba.dtype == np.float32
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert np.mean(clf.predict(X) == y) > 0.8
+    again = AWDConvLSTMClassifier(mixed_precision=True, **params).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), proba)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("mixed_precision", [False, True])
+def test_cuda_end_to_end(mixed_precision):
+    X, y = make_problem(2000)
+    clf = AWDConvLSTMClassifier(
+        hidden_channels=4,
+        num_layers=2,
+        max_epochs=8,
+        device="cuda",
+        mixed_precision=mixed_precision,
+        random_state=0,
+    ).fit(X, y)
+    assert next(clf.module_.parameters()).is_cuda
+    assert np.mean(clf.predict(X) == y) > 0.8
+    assert pickle.loads(pickle.dumps(clf)).predict(X).shape == (2000,)

@@ -208,3 +208,14 @@ def test_divergence_raises_with_advice():
     sampler = GPGANSampler(learning_rate=1e12, random_state=0, **TINY)
     with pytest.raises(TrainingDivergedError, match="Lower learning_rate"):
         sampler.fit_resample(X, y)
+
+
+def test_device_auto_runs_and_is_kept_as_given():
+    import torch
+
+    X, y = make_data()
+    sampler, X_res, _ = fit_minor(X, y, device="auto")
+    assert sampler.get_params()["device"] == "auto"
+    device = next(sampler.generators_["minor"].parameters()).device
+    assert device.type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert np.isfinite(X_res).all()
