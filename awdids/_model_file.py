@@ -33,6 +33,7 @@ _TRAINING_ONLY = (
     "_train_rng_",
     "_shuffle_rng_",
     "_loss_weight_",
+    "_grad_scaler_",
 )
 _TRUSTED_PREFIXES = ("awdids.", "sklearn.", "imblearn.", "numpy.", "builtins.")
 _TRUSTED_TYPES = {
@@ -63,12 +64,24 @@ def save_model(pipeline, path):
     pipeline : imblearn.pipeline.Pipeline
         Fitted, ending in an :class:`~awdids.AWDConvLSTMClassifier`.
     path : str or path-like
+        File to write; replaced whole if it exists.
 
     Examples
     --------
-    >>> from awdids import load_model, save_model
-    >>> save_model(fitted_pipeline, "model.awdids")  # doctest: +SKIP
-    >>> load_model("model.awdids").predict(records)  # doctest: +SKIP
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from imblearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from awdids import AWDConvLSTMClassifier, load_model, save_model
+    >>> X = np.random.RandomState(0).rand(40, 4).astype(np.float32)
+    >>> y = np.array(["normal", "dos"] * 20)
+    >>> clf = AWDConvLSTMClassifier(hidden_channels=2, num_layers=1, max_epochs=1,
+    ...                             random_state=0)
+    >>> pipe = make_pipeline(StandardScaler(), clf).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.awdids")
+    >>> save_model(pipe, path)
+    >>> bool((load_model(path).predict(X) == pipe.predict(X)).all())
+    True
     """
     exported = copy.deepcopy(pipeline)
     exported.steps = [
@@ -109,6 +122,7 @@ def load_model(path, *, device="cpu"):
     Parameters
     ----------
     path : str or path-like
+        A file written by :func:`save_model` (or ``awdids train``).
     device : str, default="cpu"
         Where the network runs.
 
@@ -122,6 +136,20 @@ def load_model(path, *, device="cpu"):
     ValueError
         The file is not an awdids model, is damaged, or would create types
         awdids does not write (they are listed).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from awdids import load_model
+    >>> path = os.path.join(tempfile.mkdtemp(), "not-a-model.awdids")
+    >>> with open(path, "w") as file:
+    ...     _ = file.write("hello")
+    >>> load_model(path)
+    Traceback (most recent call last):
+    ...
+    ValueError: ... is not an awdids model file, or it is truncated or damaged ...
+
+    :func:`save_model` shows a round trip.
     """
     pipeline_bytes, weight_bytes = _read_members(path)
     try:
@@ -141,5 +169,11 @@ def load_model(path, *, device="cpu"):
         )
     except Exception as error:  # noqa: BLE001
         raise ValueError(f"{path}: the model could not be read ({error}).") from None
-    _classifier_of(pipeline).restore_network(state, device)
+    try:
+        _classifier_of(pipeline).restore_network(state, device)
+    except (RuntimeError, KeyError, TypeError) as error:
+        raise ValueError(
+            f"{path}: the weights do not fit the network it describes; the file "
+            f"was altered or damaged ({error})."
+        ) from None
     return pipeline

@@ -47,3 +47,57 @@ def test_other_files_are_refused(tmp_path):
     path.write_text("hello")
     with pytest.raises(ValueError, match="not an awdids model file"):
         load_model(path)
+
+
+def _rewrite_member(path, name, data):
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members[name] = data
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+
+
+def _torch_bytes(obj):
+    import io
+
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    return buffer.getvalue()
+
+
+class _RunsCode:
+    def __reduce__(self):
+        return (print, ("this must never run",))
+
+
+@pytest.mark.parametrize(
+    "tamper, match",
+    [
+        ("flip_bytes", "truncated or damaged|could not be read"),
+        ("wrong_shapes", "weights do not fit"),
+        ("pickled_code", "could not be read"),
+    ],
+)
+def test_tampered_file_is_refused(fitted, tmp_path, tamper, match, capsys):
+    import torch
+
+    pipeline, _ = fitted
+    path = tmp_path / "model.awdids"
+    save_model(pipeline, path)
+    if tamper == "flip_bytes":
+        data = bytearray(path.read_bytes())
+        middle = len(data) // 2
+        data[middle : middle + 64] = bytes(255 - b for b in data[middle : middle + 64])
+        path.write_bytes(bytes(data))
+    elif tamper == "wrong_shapes":
+        state = pipeline.steps[-1][1].module_.state_dict()
+        state = {k: torch.zeros(3, 3) for k in state}
+        _rewrite_member(path, "classifier_weights.pt", _torch_bytes(state))
+    else:
+        _rewrite_member(path, "classifier_weights.pt", _torch_bytes(_RunsCode()))
+    with pytest.raises(ValueError, match=match):
+        load_model(path)
+    assert "this must never run" not in capsys.readouterr().out

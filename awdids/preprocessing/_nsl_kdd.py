@@ -1,5 +1,7 @@
 """The paper's preprocessing: one-hot text columns, Min-Max numeric ones."""
 
+import numpy as np
+import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder
 
@@ -13,6 +15,41 @@ N_OUTPUT_FEATURES = sum(len(v) for v in CATEGORY_VOCABULARY.values()) + len(
 )
 
 
+def _check_finite_numbers(X):
+    """Refuse non-numeric, missing or infinite values, naming column and row."""
+    if not isinstance(X, pd.DataFrame):
+        X = pd.DataFrame(np.asarray(X, dtype=object))
+    for column in X.columns:
+        raw = X[column]
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            value = raw.iloc[row]
+            value = value.item() if isinstance(value, np.generic) else value
+            raise ValueError(
+                f"column {column!r} holds {value!r} in row {row} (0-based) "
+                f"({int(bad.sum())} such value(s)): numeric NSL-KDD columns must "
+                "hold finite numbers."
+            )
+
+
+class _FiniteMinMaxScaler(MinMaxScaler):
+    """MinMaxScaler that refuses NaN, infinite and non-numeric values.
+
+    scikit-learn's scaler lets NaN through to the output; a NaN feature would
+    reach the sampler or the network, so it is refused here, by column name.
+    """
+
+    def partial_fit(self, X, y=None):
+        _check_finite_numbers(X)
+        return super().partial_fit(X, y)
+
+    def transform(self, X):
+        _check_finite_numbers(X)
+        return super().transform(X)
+
+
 def make_nsl_kdd_preprocessor(*, clip=False):
     """Build the transformer from 41 NSL-KDD columns to the 122 model features.
 
@@ -22,7 +59,9 @@ def make_nsl_kdd_preprocessor(*, clip=False):
     numeric columns in file order, Min-Max scaled with the training minimum and
     maximum. The one-hot layout comes from the fixed vocabulary, not from the
     data, so it is known before fit and is the same for every data set. A text
-    value outside the vocabulary encodes as all zeros, with a warning.
+    value outside the vocabulary encodes as all zeros, with a warning. A
+    missing, infinite or non-numeric value in a numeric column is refused
+    with a ``ValueError`` naming the column and the row.
 
     Parameters
     ----------
@@ -57,7 +96,7 @@ def make_nsl_kdd_preprocessor(*, clip=False):
     return ColumnTransformer(
         [
             ("onehot", one_hot, list(CATEGORICAL_FEATURES)),
-            ("minmax", MinMaxScaler(clip=clip), list(NUMERIC_FEATURES)),
+            ("minmax", _FiniteMinMaxScaler(clip=clip), list(NUMERIC_FEATURES)),
         ],
         remainder="drop",
         verbose_feature_names_out=False,

@@ -2,7 +2,10 @@
 
 import hashlib
 import http.server
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
@@ -30,6 +33,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(value)))
             self.end_headers()
             self.wfile.write(value)
+        elif kind == "slow":  # the body in ten pieces, 50 ms apart
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(value)))
+            self.end_headers()
+            step = -(-len(value) // 10)
+            for start in range(0, len(value), step):
+                self.wfile.write(value[start : start + step])
+                self.wfile.flush()
+                time.sleep(0.05)
         elif kind == "truncated":
             self.send_response(200)
             self.send_header("Content-Length", str(len(value)))
@@ -163,3 +175,21 @@ def test_no_network_says_where_to_put_the_files(tmp_path):
             delay=0,
         )
     assert "127.0.0.1:9" in str(info.value)
+
+
+def test_two_processes_downloading_at_once_leave_one_good_copy(server, tmp_path):
+    _, url = server
+    body = BODY * 2000
+    _Handler.routes["/KDDTest%2B.txt"] = [("slow", body)]
+    script = (
+        "import sys\n"
+        "from awdids.datasets._download import download_file\n"
+        "download_file('KDDTest+.txt', sys.argv[1], mirrors=[sys.argv[2]], "
+        "sha256=sys.argv[3], delay=0)\n"
+    )
+    command = [sys.executable, "-c", script, str(tmp_path), url, sha(body)]
+    processes = [subprocess.Popen(command) for _ in range(2)]
+    assert [p.wait(timeout=60) for p in processes] == [0, 0]
+    assert _Handler.hits["/KDDTest%2B.txt"] == 2  # both really downloaded
+    assert leftovers(tmp_path) == ["KDDTest+.txt"]  # no temporary file left
+    assert (tmp_path / "KDDTest+.txt").read_bytes() == body
