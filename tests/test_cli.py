@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from awdids import make_awdids_pipeline, save_model
-from awdids.cli import main
+from awdids.cli import _parse_assignments, main
 from awdids.datasets import FEATURE_NAMES
 from awdids.over_sampling import AddRows
 
@@ -57,8 +57,17 @@ def test_predict_with_header_and_attack_labels_prints_report(
     flows = tmp_path / "flows.csv"
     frame.to_csv(flows, index=False)
     assert main(["predict", str(model), str(flows)]) == 0
-    assert "macro avg" in capsys.readouterr().out
-    assert (tmp_path / "flows.predictions.csv").exists()
+    report = capsys.readouterr().out
+    predicted = pd.read_csv(tmp_path / "flows.predictions.csv")["prediction"]
+    accuracy_line = next(line for line in report.splitlines() if "accuracy" in line)
+    assert accuracy_line.split()[1:] == [f"{np.mean(predicted == y):.4f}", str(len(y))]
+    support = {
+        line.split()[0]: int(line.split()[-1])
+        for line in report.splitlines()
+        if line.split() and line.split()[0] in set(y)
+    }
+    assert support == {label: int((y == label).sum()) for label in set(y)}
+    assert "macro avg" in report
 
 
 def test_unseen_service_is_counted_in_a_warning(model_and_records, tmp_path, capsys):
@@ -196,3 +205,49 @@ def test_train_then_predict_real_records(
     assert main(["predict", str(model), str(flows)]) == 0
     assert "macro avg" in capsys.readouterr().out
     assert len(pd.read_csv(tmp_path / "test.predictions.csv")) == 300
+
+
+def test_search_parses_grid_and_fixed_parameters():
+    assert _parse_assignments(["clf__weight_drop=0,0.2"], many=True) == {
+        "clf__weight_drop": [0, 0.2]
+    }
+    assert _parse_assignments(
+        ["oversample__loss=gan", "clf__class_weight=none", "clf__max_epochs=3"],
+        many=False,
+    ) == {"oversample__loss": "gan", "clf__class_weight": None, "clf__max_epochs": 3}
+
+
+def test_search_refuses_a_malformed_parameter(tmp_path, capsys):
+    code = main(["search", "--param", "clf__weight_drop", "--out", str(tmp_path)])
+    assert code == 2
+    assert "expected NAME=VALUE" in capsys.readouterr().err
+
+
+def test_search_on_real_records_writes_its_results(nsl_kdd_home, tmp_path, capsys):
+    code = main(
+        [
+            "search",
+            "--data-home",
+            str(nsl_kdd_home),
+            "--train-rows",
+            "600",
+            "--cv",
+            "2",
+            "--param",
+            "clf__weight_drop=0,0.3",
+            "--set",
+            "oversample=passthrough",
+            "--set",
+            "clf__max_epochs=1",
+            "--set",
+            "clf__hidden_channels=2",
+            "--out",
+            str(tmp_path / "search"),
+        ]
+    )
+    assert code == 0
+    summary = json.loads((tmp_path / "search" / "search.json").read_text())
+    assert set(summary["best_params"]) == {"clf__weight_drop"}
+    assert len(summary["cv_results"]) == 2
+    assert summary["n_train"] == 600
+    assert "mean_test_score" in (tmp_path / "search" / "search.md").read_text()

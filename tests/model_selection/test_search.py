@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+from awdids.model_selection import search_pipeline
+
+GRID = {"clf__weight_drop": [0.0, 0.3], "pca__n_components": [4, 8]}
+
+
+def _search(X, y, params, **kwargs):
+    return search_pipeline(X, y, GRID, cv=2, random_state=0, **params, **kwargs)
+
+
+def test_local_search_scores_every_candidate(nsl_kdd_like_data, tiny_pipeline_params):
+    X, y = nsl_kdd_like_data
+    search = _search(X, y, tiny_pipeline_params)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert set(search.best_estimator_.predict(X)) <= set(y)
+
+
+def test_scheduler_of_the_wrong_type_is_refused(nsl_kdd_like_data):
+    pytest.importorskip("distributed")
+    X, y = nsl_kdd_like_data
+    with pytest.raises(TypeError, match="scheduler must be an address"):
+        search_pipeline(X, y, GRID, scheduler=8786)
+
+
+@pytest.mark.slow
+def test_search_on_a_local_dask_cluster_equals_the_serial_search(
+    nsl_kdd_like_data, tiny_pipeline_params
+):
+    distributed = pytest.importorskip("distributed")
+    X, y = nsl_kdd_like_data
+    serial = _search(X, y, tiny_pipeline_params, n_jobs=1)
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        # the address, as `awdids search --scheduler` passes it
+        clustered = _search(
+            X, y, tiny_pipeline_params, scheduler=cluster.scheduler_address, n_jobs=-1
+        )
+    np.testing.assert_allclose(
+        clustered.cv_results_["mean_test_score"],
+        serial.cv_results_["mean_test_score"],
+        rtol=0,
+        atol=1e-12,
+    )
+    assert clustered.best_params_ == serial.best_params_
+    np.testing.assert_array_equal(
+        clustered.best_estimator_.predict(X), serial.best_estimator_.predict(X)
+    )
