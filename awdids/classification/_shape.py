@@ -13,6 +13,16 @@ def default_input_shape(n_features):
     channels with ``T`` the smallest divisor of ``m`` not below ``sqrt(m)``.
     80 features (the paper's PCA output) give ``(5, 4, 2, 2)``.
 
+    Parameters
+    ----------
+    n_features : int
+        Number of flat features of a row.
+
+    Returns
+    -------
+    input_shape : tuple of 4 int
+        ``(T, C, H, W)`` whose product is ``n_features``.
+
     Examples
     --------
     >>> from awdids.classification import default_input_shape

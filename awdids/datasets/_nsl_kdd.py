@@ -155,6 +155,17 @@ def parse_nsl_kdd(path):
     ValueError
         A line with the wrong number of fields, or a non-numeric value in a
         numeric column; the message names the file, the line and the column.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from awdids.datasets import parse_nsl_kdd
+    >>> path = os.path.join(tempfile.mkdtemp(), "records.txt")
+    >>> with open(path, "w") as file:
+    ...     _ = file.write("0,tcp,http,SF,215,45076" + ",0" * 35 + ",normal,21")
+    >>> frame = parse_nsl_kdd(path)
+    >>> frame.shape, frame.loc[0, "service"], frame.loc[0, "attack"]
+    ((1, 43), 'http', 'normal')
     """
     path = Path(path)
     try:

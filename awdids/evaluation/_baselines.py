@@ -54,6 +54,15 @@ def make_baselines(*, random_state=0, n_jobs=None):
 def fit_and_score(model, X_train, y_train, X_test, y_test, *, labels=None):
     """Fit ``model``, predict the test set once, and time both.
 
+    Parameters
+    ----------
+    model : estimator
+        Unfitted classifier (or pipeline).
+    X_train, y_train, X_test, y_test : array-like
+        Training and test data.
+    labels : sequence, default=None
+        Class order of the per-class figures.
+
     Returns
     -------
     scores : dict

@@ -14,6 +14,15 @@ def moment_rmse(X_real, X_synthetic):
     ``sqrt(mean((mu_r - mu_s)^2 ++ (sd_r - sd_s)^2))`` over all features: the
     fit error the paper's Fig 7 plots (our definition; the paper gives none).
 
+    Parameters
+    ----------
+    X_real, X_synthetic : array-like of shape (n_rows, n_features)
+        The two samples (row counts may differ).
+
+    Returns
+    -------
+    rmse : float
+
     Examples
     --------
     >>> import numpy as np

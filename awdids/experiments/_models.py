@@ -61,6 +61,25 @@ def make_models(seed, budget=FULL_BUDGET):
     The RBF SVM trains on a stratified subsample of ``budget.svm_rows`` rows
     (kernel SVMs scale quadratically; :func:`reproduce` draws the subsample).
     The four classical detectors are :func:`awdids.evaluation.make_baselines`.
+
+    Parameters
+    ----------
+    seed : int
+        ``random_state`` of every randomised model.
+    budget : Budget, default=FULL_BUDGET
+        Training budgets (epochs, GAN steps, SVM rows); ``QUICK_BUDGET`` is
+        the smoke run of ``awdids reproduce --quick``.
+
+    Returns
+    -------
+    models : dict of str -> Pipeline
+        Unfitted, in the report's order.
+
+    Examples
+    --------
+    >>> from awdids.experiments import make_models
+    >>> list(make_models(0))[:3], list(make_models(0))[-1]
+    (['LinearSVC', 'RBF SVM', 'RandomForest'], 'AWD-CNN-LSTM + GP-GAN')
     """
     pre = make_nsl_kdd_preprocessor
     gp_gan = make_awdids_pipeline(

@@ -82,6 +82,15 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, log=print):
     -------
     metrics : dict
         What ``metrics.json`` holds.
+
+    Examples
+    --------
+    The smoke run (a couple of minutes; the test suite runs it end to end):
+
+    >>> from awdids.experiments import reproduce
+    >>> metrics = reproduce("smoke-results", quick=True, seeds=1)  # doctest: +SKIP
+    >>> sorted(metrics["models"])[:2]  # doctest: +SKIP
+    ['AWD-CNN-LSTM', 'AWD-CNN-LSTM + GP-GAN']
     """
     if seeds < 1:
         raise ValueError(f"seeds must be a positive int, got {seeds}.")

@@ -58,6 +58,11 @@ def search_pipeline(
     fits run on a Dask cluster through joblib's ``dask`` backend. Only the
     data given is used: pass training rows (KDDTrain+), never the test set.
 
+    The result is the same wherever the fits run, given the same number of
+    torch threads per fit: Dask workers run torch on one thread (Dask sets
+    ``OMP_NUM_THREADS=1``), and a multi-threaded local run can differ from
+    them in the last bits of its float sums, enough to move a score slightly.
+
     Parameters
     ----------
     X : DataFrame of shape (n_samples, 41)

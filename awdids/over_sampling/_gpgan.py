@@ -24,7 +24,19 @@ _FIT_ROWS_CAP = 2000
 
 
 class TrainingDivergedError(RuntimeError):
-    """A GAN's losses became NaN or infinite during training."""
+    """A GAN's losses became NaN or infinite during training.
+
+    The message names the class, the epoch and the losses, and suggests a
+    lower ``learning_rate``, a larger ``gp_lambda`` or ``loss="wgan-gp"``.
+    It is a ``RuntimeError``, so
+    code that catches training failures in general catches it too.
+
+    Examples
+    --------
+    >>> from awdids.over_sampling import TrainingDivergedError
+    >>> issubclass(TrainingDivergedError, RuntimeError)
+    True
+    """
 
 
 def _check_groups(discrete_groups, n_features):

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 from awdids.model_selection import search_pipeline
 
@@ -31,18 +32,30 @@ def test_search_on_a_local_dask_cluster_equals_the_serial_search(
 ):
     distributed = pytest.importorskip("distributed")
     X, y = nsl_kdd_like_data
-    serial = _search(X, y, tiny_pipeline_params, n_jobs=1)
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster:
-        # the address, as `awdids search --scheduler` passes it
-        clustered = _search(
-            X, y, tiny_pipeline_params, scheduler=cluster.scheduler_address, n_jobs=-1
-        )
+    # Dask's workers run torch on one thread (it sets OMP_NUM_THREADS=1), and
+    # float sums are only bit-identical for the same thread count: both
+    # searches (and the clustered search's refit, which runs here) use one.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        serial = _search(X, y, tiny_pipeline_params, n_jobs=1)
+        with distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster:
+            # the address, as `awdids search --scheduler` passes it
+            clustered = _search(
+                X,
+                y,
+                tiny_pipeline_params,
+                scheduler=cluster.scheduler_address,
+                n_jobs=-1,
+            )
+    finally:
+        torch.set_num_threads(threads)
     np.testing.assert_allclose(
         clustered.cv_results_["mean_test_score"],
         serial.cv_results_["mean_test_score"],
