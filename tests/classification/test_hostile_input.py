@@ -6,15 +6,7 @@ from hypothesis import HealthCheck, event, given, settings
 from awdids import AWDConvLSTMClassifier
 
 from ..hostile import numeric_tables
-
-TINY = dict(
-    hidden_channels=2,
-    num_layers=1,
-    head_hidden=(4, 4),
-    max_epochs=1,
-    validation_fraction=None,
-    random_state=0,
-)
+from .test_awd_convlstm import TINY
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
