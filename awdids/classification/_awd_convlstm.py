@@ -312,11 +312,13 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
 
     @contextlib.contextmanager
     def _on_resolved_device(self):
-        # skorch moves modules and tensors to ``self.device`` in many places;
-        # "auto" (or the device of a model saved elsewhere) must reach it
-        # resolved, while get_params keeps returning what the user set.
+        # skorch reads ``self.device`` in many places (moving the module,
+        # criterion, batches and targets, its scoring callbacks, loading
+        # parameters); "auto" must reach it resolved while get_params keeps what
+        # the user set, so skorch's entry points run inside this context.
         requested = self.device
-        self.device = str(self.device_)
+        resolved = getattr(self, "device_", None) or resolve_device(requested)
+        self.device = str(resolved)
         try:
             yield
         finally:
@@ -359,8 +361,8 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self
         """
         X, y_codes = self._setup_first_fit(X, y)
+        self.initialize()
         with self._on_resolved_device():
-            self.initialize()
             return super().partial_fit(X, y_codes, **fit_params)
 
     def partial_fit(self, X, y, classes=None, **fit_params):
@@ -395,9 +397,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1."""
-        X = self._validate_predict_input(X)
-        with self._on_resolved_device():
-            return super().predict_proba(X)
+        return super().predict_proba(self._validate_predict_input(X))
 
     def predict(self, X):
         """Predicted labels, in the label type of ``y``."""
@@ -467,6 +467,16 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self.module_.recurrent.set_rng(getattr(self, "_train_rng_", None))
         return self
 
+    # skorch moves the module and the criterion to ``self.device`` in these two,
+    # on first initialisation and when set_params re-initialises them.
+    def _initialize_module(self, *args, **kwargs):
+        with self._on_resolved_device():
+            return super()._initialize_module(*args, **kwargs)
+
+    def _initialize_criterion(self, *args, **kwargs):
+        with self._on_resolved_device():
+            return super()._initialize_criterion(*args, **kwargs)
+
     def initialize_criterion(self):
         super().initialize_criterion()
         if getattr(self, "_loss_weight_", None) is not None:
@@ -497,6 +507,15 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         with self._autocast():
             logits = super().infer(x, **fit_params)
         return logits.float()
+
+    def forward_iter(self, X, training=False, device="cpu"):
+        # predict_proba, forward and evaluation all run through here
+        with self._on_resolved_device():
+            yield from super().forward_iter(X, training=training, device=device)
+
+    def load_params(self, *args, **kwargs):
+        with self._on_resolved_device():
+            super().load_params(*args, **kwargs)
 
     def train_step_single(self, batch, **fit_params):
         scaler = self._grad_scaler()
@@ -539,8 +558,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self.initialize_module()
         self.module_.load_state_dict(state_dict)
         self.module_.eval()
-        with self._on_resolved_device():
-            self.initialize_criterion()
+        self.initialize_criterion()
         self.initialized_ = True
         return self
 
@@ -550,3 +568,15 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             state.pop(name, None)  # generators cannot be pickled; the scaler is
             # training state, recreated when training resumes
         return state
+
+    def __setstate__(self, state):
+        # skorch maps the saved tensors to ``state["device"]`` (falling back to
+        # the CPU without CUDA), so "auto" is resolved for it and kept after.
+        requested = state["device"]
+        if requested == "auto":
+            state["device"] = str(resolve_device("auto"))
+        super().__setstate__(state)
+        if "device_" in state:
+            self.device_ = torch.device(self.device)
+        if requested == "auto":
+            self.device = "auto"

@@ -208,12 +208,27 @@ def test_eval_mode_is_right_after_few_large_batches():
 
 def test_device_auto_runs_and_is_kept_as_given():
     X, y = make_problem(200)
-    clf = AWDConvLSTMClassifier(**{**TINY, "device": "auto"}).fit(X, y)
+    # with a validation split, so that skorch's scoring callbacks run too
+    params = {**TINY, "device": "auto", "validation_fraction": 0.2}
+    clf = AWDConvLSTMClassifier(**params).fit(X, y)
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert clf.device_.type == expected
     assert clf.get_params()["device"] == "auto"
     assert clf.predict(X).shape == (200,)
     assert clone(clf).device == "auto"
+    restored = pickle.loads(pickle.dumps(clf))
+    assert restored.get_params()["device"] == "auto"
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+def test_device_auto_save_and_load_params(tmp_path):
+    X, y = make_problem(200)
+    clf = AWDConvLSTMClassifier(**{**TINY, "device": "auto"}).fit(X, y)
+    clf.save_params(f_params=tmp_path / "params.pt")
+    other = AWDConvLSTMClassifier(**{**TINY, "device": "auto", "random_state": 1})
+    other.fit(X, y).load_params(f_params=tmp_path / "params.pt")
+    np.testing.assert_array_equal(other.predict_proba(X), clf.predict_proba(X))
+    assert other.get_params()["device"] == "auto"
 
 
 def test_mixed_precision_learns_and_returns_float32_probabilities():
