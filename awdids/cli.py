@@ -89,21 +89,13 @@ def _parse_assignments(items, *, many):
     return parsed
 
 
-def _markdown_table(frame):
-    lines = ["| " + " | ".join(frame.columns) + " |"]
-    lines.append("|" + "---|" * len(frame.columns))
-    for row in frame.itertuples(index=False):
-        cells = [f"{v:.4f}" if isinstance(v, float) else str(v) for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def _cmd_search(args):
     import pandas as pd
     from sklearn.model_selection import train_test_split
 
     from ._io import prepare_out_dir, write_json_atomic, write_text_atomic
     from .datasets import fetch_nsl_kdd
+    from .experiments._report import _table
     from .model_selection import search_pipeline
 
     grid = _parse_assignments(args.param, many=True) or {
@@ -147,7 +139,11 @@ def _cmd_search(args):
         "cv_results": table.to_dict(orient="records"),
     }
     write_json_atomic(out / "search.json", summary)
-    write_text_atomic(out / "search.md", _markdown_table(table))
+    rows = [
+        [f"{v:.4f}" if isinstance(v, float) else v for v in row]
+        for row in table.itertuples(index=False)
+    ]
+    write_text_atomic(out / "search.md", _table(columns, rows) + "\n")
     _log(f"best {search.best_params_} ({args.scoring} {search.best_score_:.4f})")
     _log(f"wrote {out / 'search.json'} and {out / 'search.md'}")
     return 0
