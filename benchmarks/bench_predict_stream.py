@@ -63,7 +63,8 @@ def run_predict(model, flows, chunksize):
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - start
     peak_kib = int(done.stdout.rsplit("PEAK_RSS_KIB", 1)[1].split()[0])
-    predictions = sum(1 for _ in open(str(flows) + ".pred.csv")) - 1
+    with open(str(flows) + ".pred.csv") as written:
+        predictions = sum(1 for _ in written) - 1
     return seconds, peak_kib / 1024, predictions
 
 
@@ -104,8 +105,16 @@ def main():
         print(
             f"| {n_rows:,} | {mib:,.0f} | {seconds:.1f} | {rate:,.0f} | {peak:,.0f} |"
         )
-    growth = rows[-1][4] / rows[0][4] if len(rows) > 1 else float("nan")
-    print(f"\npeak RSS, largest file / smallest file: {growth:.2f}x")
+    if len(rows) > 1:
+        (n_small, _, t_small, _, rss_small), (n_large, _, t_large, _, rss_large) = (
+            rows[0],
+            rows[-1],
+        )
+        print(f"\npeak RSS, largest file / smallest file: {rss_large / rss_small:.2f}x")
+        # the start-up (imports, loading the model) cancels out of the difference
+        steady = (n_large - n_small) / (t_large - t_small)
+        startup = t_small - n_small / steady
+        print(f"steady rate {steady:,.0f} records/s, start-up about {startup:.1f} s")
 
 
 if __name__ == "__main__":
