@@ -241,6 +241,18 @@ def test_mixed_precision_learns_and_returns_float32_probabilities():
     assert np.mean(clf.predict(X) == y) > 0.8
     again = AWDConvLSTMClassifier(mixed_precision=True, **params).fit(X, y)
     np.testing.assert_array_equal(again.predict_proba(X), proba)
+    # the network really runs in bfloat16 (the CPU's autocast type), and only then
+    seen = []
+    for net, expected in (
+        (clf, torch.bfloat16),
+        (clone(clf).set_params(mixed_precision=False).fit(X, y), torch.float32),
+    ):
+        hook = net.module_.head[0].register_forward_hook(
+            lambda module, inputs, output: seen.append(output.dtype)
+        )
+        net.predict_proba(X[:10])
+        hook.remove()
+        assert seen.pop() == expected
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
