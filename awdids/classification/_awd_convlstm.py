@@ -31,6 +31,7 @@ from skorch.utils import TeeGenerator
 from .._device import resolve_device
 from ..nn import AWDConvLSTMNet
 from ..nn._init import build_module, make_generator
+from ._averaging import WeightAverage
 from ._batching import TensorBatchIterator
 from ._shape import check_input_shape
 
@@ -107,6 +108,13 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         Optimiser (``optimizer__*`` for its parameters).
     lr : float, default=1e-3
         Adam learning rate.
+    ema_decay : float or None, default=0.999
+        Polyak averaging: an exponential moving average of the weights, with
+        this decay per training step, is what validation, early stopping and
+        prediction use (its batch-norm statistics re-estimated on up to 16,384
+        training rows after each epoch). Averaging smooths the step-to-step
+        noise of the weights that otherwise makes the test score swing from
+        epoch to epoch and seed to seed. ``None`` uses the raw weights.
     max_epochs : int, default=20
         Maximum passes over the training rows.
     batch_size : int, default=512
@@ -178,6 +186,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         "early_stopping": ["boolean"],
         "patience": [Interval(numbers.Integral, 1, None, closed="left")],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "ema_decay": [Interval(numbers.Real, 0, 1, closed="left"), None],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "device": [str],
@@ -203,6 +212,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=1e-3,
+        ema_decay=0.999,
         max_epochs=20,
         batch_size=512,
         train_split=None,
@@ -234,6 +244,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
         self.patience = patience
+        self.ema_decay = ema_decay
         self.mixed_precision = mixed_precision
         self.random_state = random_state
 
@@ -362,13 +373,28 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         """
         X, y_codes = self._setup_first_fit(X, y)
         self.initialize()
-        with self._on_resolved_device():
-            return super().partial_fit(X, y_codes, **fit_params)
+        return self._train(X, y_codes, **fit_params)
+
+    def _train(self, X, y_codes, **fit_params):
+        # A fresh average starts from the current weights at every (partial)
+        # fit; afterwards the module keeps the averaged weights it predicts with.
+        self._weight_average_ = (
+            None
+            if self.ema_decay is None
+            else WeightAverage(self.module_, self.ema_decay)
+        )
+        try:
+            with self._on_resolved_device():
+                return super().partial_fit(X, y_codes, **fit_params)
+        finally:
+            self._weight_average_ = None
 
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Train further on ``X, y`` (from scratch when not fitted yet).
 
-        Labels must be among ``classes_`` of the first fit.
+        Labels must be among ``classes_`` of the first fit. Training goes on
+        from the weights the model predicts with (the average, with
+        ``ema_decay``), and a new average starts from them.
         """
         if not getattr(self, "initialized_", False) or not hasattr(
             self, "classes_inferred_"
@@ -388,8 +414,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             self._shuffle_rng_ = self._make_shuffle_rng(rng)
             self.module_.recurrent.set_rng(self._train_rng_)
         y_codes = np.searchsorted(self.classes_inferred_, y)
-        with self._on_resolved_device():
-            return super().partial_fit(self._standardize(X), y_codes, **fit_params)
+        return self._train(self._standardize(X), y_codes, **fit_params)
 
     def _validate_predict_input(self, X):
         check_is_fitted(self, ["classes_inferred_", "module_"])
@@ -531,18 +556,32 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     def train_step(self, batch, **fit_params):
         scaler = self._grad_scaler()
         if scaler is None:
-            return super().train_step(batch, **fit_params)
-        self._zero_grad_optimizer()
-        step = self.train_step_single(batch, **fit_params)
-        self.notify(
-            "on_grad_computed",
-            named_parameters=TeeGenerator(self.get_all_learnable_params()),
-            batch=batch,
-            training=True,
-        )
-        scaler.step(self.optimizer_)
-        scaler.update()
+            step = super().train_step(batch, **fit_params)
+        else:
+            self._zero_grad_optimizer()
+            step = self.train_step_single(batch, **fit_params)
+            self.notify(
+                "on_grad_computed",
+                named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                batch=batch,
+                training=True,
+            )
+            scaler.step(self.optimizer_)
+            scaler.update()
+        average = getattr(self, "_weight_average_", None)
+        if average is not None:
+            average.update()
         return step
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        # Train on the raw weights; validate, checkpoint and predict with the
+        # average (swapped in after each training pass).
+        average = getattr(self, "_weight_average_", None) if training else None
+        if average is not None:
+            average.use_raw()
+        super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
+        if average is not None:
+            average.use_average(iterator.X, max(self.batch_size, _PREDICT_BATCH))
 
     def get_iterator(self, dataset, training=False):
         if training:
@@ -564,7 +603,13 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
 
     def __getstate__(self):
         state = super().__getstate__()
-        for name in ("_init_rng_", "_train_rng_", "_shuffle_rng_", "_grad_scaler_"):
+        for name in (
+            "_init_rng_",
+            "_train_rng_",
+            "_shuffle_rng_",
+            "_grad_scaler_",
+            "_weight_average_",
+        ):
             state.pop(name, None)  # generators cannot be pickled; the scaler is
             # training state, recreated when training resumes
         return state

@@ -108,11 +108,13 @@ def test_grid_search(n_jobs):
     assert search.predict(X[:5]).dtype.kind == "U"
 
 
-def test_early_stopping_restores_best_epoch():
+@pytest.mark.parametrize("ema_decay", [None, 0.5])
+def test_early_stopping_restores_best_epoch(ema_decay):
     X, y = make_problem(600)
     clf = AWDConvLSTMClassifier(
         **{
             **TINY,
+            "ema_decay": ema_decay,
             "validation_fraction": 0.2,
             "max_epochs": 30,
             "patience": 2,
