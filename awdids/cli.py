@@ -90,35 +90,43 @@ def _parse_assignments(items, *, many):
 
 
 def _cmd_search(args):
+    import numpy as np
     import pandas as pd
     from sklearn.model_selection import train_test_split
 
     from ._io import prepare_out_dir, write_json_atomic, write_text_atomic
     from .datasets import fetch_nsl_kdd
     from .experiments._report import _table
-    from .model_selection import search_pipeline
+    from .model_selection import NovelAttackKFold, search_pipeline
 
     grid = _parse_assignments(args.param, many=True) or {
         "clf__weight_drop": [0.0, 0.2, 0.4]
     }
     fixed = _parse_assignments(args.set, many=False)
     out = prepare_out_dir(args.out)
-    X, y = fetch_nsl_kdd("train", data_home=args.data_home, return_X_y=True)
+    data = fetch_nsl_kdd("train", data_home=args.data_home)
+    X, y, attack = data.data, data.target.to_numpy(), np.asarray(data.attack)
     if args.train_rows is not None and args.train_rows < len(y):
-        X, _, y, _ = train_test_split(
+        X, _, y, _, attack, _ = train_test_split(
             X,
             y,
+            attack,
             train_size=args.train_rows,
             stratify=y,
             random_state=args.random_state,
         )
     where = args.scheduler or f"this machine (n_jobs={args.n_jobs})"
-    _log(f"searching {grid} on {len(y)} KDDTrain+ records, {args.cv} folds, {where}")
+    if args.novel_attacks:
+        cv, folds = NovelAttackKFold(args.cv), f"{args.cv} novel-attack folds"
+    else:
+        cv, folds = args.cv, f"{args.cv} stratified folds"
+    _log(f"searching {grid} on {len(y)} KDDTrain+ records, {folds}, {where}")
     search = search_pipeline(
         X,
-        y.to_numpy(),
+        y,
         grid,
-        cv=args.cv,
+        cv=cv,
+        groups=attack if args.novel_attacks else None,
         scoring=args.scoring,
         scheduler=args.scheduler,
         n_jobs=args.n_jobs,
@@ -327,6 +335,12 @@ def _build_parser():
         help="a fixed pipeline parameter (repeatable)",
     )
     search.add_argument("--cv", type=int, default=3, help="folds (default 3)")
+    search.add_argument(
+        "--novel-attacks",
+        action="store_true",
+        help="validate each fold on attack types held out of its training rows "
+        "(NovelAttackKFold), as KDDTest+'s new attacks are",
+    )
     search.add_argument("--scoring", default="f1_macro")
     search.add_argument(
         "--train-rows",

@@ -223,10 +223,15 @@ def test_search_refuses_a_malformed_parameter(tmp_path, capsys):
     assert "expected NAME=VALUE" in capsys.readouterr().err
 
 
-def test_search_on_real_records_writes_its_results(nsl_kdd_home, tmp_path, capsys):
+@pytest.mark.parametrize("folds", ["stratified", "novel-attack"])
+def test_search_on_real_records_writes_its_results(
+    nsl_kdd_home, tmp_path, capsys, folds
+):
+    extra = ["--novel-attacks"] if folds == "novel-attack" else []
     code = main(
         [
             "search",
+            *extra,
             "--data-home",
             str(nsl_kdd_home),
             "--train-rows",
@@ -251,3 +256,4 @@ def test_search_on_real_records_writes_its_results(nsl_kdd_home, tmp_path, capsy
     assert len(summary["cv_results"]) == 2
     assert summary["n_train"] == 600
     assert "mean_test_score" in (tmp_path / "search" / "search.md").read_text()
+    assert f"2 {folds} folds" in capsys.readouterr().out

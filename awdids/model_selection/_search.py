@@ -1,6 +1,7 @@
 """Grid search over the paper's pipeline, on joblib's local or Dask backend."""
 
 import contextlib
+import numbers
 
 from joblib import parallel_config
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -43,6 +44,7 @@ def search_pipeline(
     param_grid,
     *,
     cv=3,
+    groups=None,
     scoring="f1_macro",
     scheduler=None,
     n_jobs=None,
@@ -71,8 +73,13 @@ def search_pipeline(
         Class labels.
     param_grid : dict or list of dict
         As ``GridSearchCV``'s, over the pipeline's ``step__param`` names.
-    cv : int, default=3
-        Number of stratified, shuffled folds (seeded with ``random_state``).
+    cv : int or cross-validation splitter, default=3
+        An int is the number of stratified, shuffled folds (seeded with
+        ``random_state``); a splitter is used as given, e.g.
+        :class:`NovelAttackKFold` to validate on attack types unseen in
+        training (with ``groups``).
+    groups : array-like of shape (n_samples,), default=None
+        Passed to the splitter (the attack names for ``NovelAttackKFold``).
     scoring : str or callable, default="f1_macro"
         Selection score.
     scheduler : str, dask.distributed.Client or None, default=None
@@ -131,7 +138,11 @@ def search_pipeline(
     search = GridSearchCV(
         pipeline,
         param_grid,
-        cv=StratifiedKFold(cv, shuffle=True, random_state=random_state),
+        cv=(
+            StratifiedKFold(cv, shuffle=True, random_state=random_state)
+            if isinstance(cv, numbers.Integral)
+            else cv
+        ),
         scoring=scoring,
         n_jobs=n_jobs,
         verbose=verbose,
@@ -141,5 +152,5 @@ def search_pipeline(
         contextlib.nullcontext() if scheduler is None else _dask_backend(scheduler)
     )
     with backend:
-        search.fit(X, y)
+        search.fit(X, y, groups=groups)
     return search
