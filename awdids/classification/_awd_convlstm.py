@@ -113,8 +113,9 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         this decay per training step, is what validation, early stopping and
         prediction use (its batch-norm statistics re-estimated on up to 16,384
         training rows after each epoch). Averaging smooths the step-to-step
-        noise of the weights that otherwise makes the test score swing from
-        epoch to epoch and seed to seed. ``None`` uses the raw weights.
+        noise of the weights; it lowers the validation loss, and its effect on
+        unseen attack types varies (``benchmarks/bench_averaging.py``).
+        ``None`` uses the raw weights.
     max_epochs : int, default=20
         Maximum passes over the training rows.
     batch_size : int, default=512
