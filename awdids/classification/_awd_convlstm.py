@@ -53,6 +53,18 @@ class _EpochBatchNormStats(Callback):
                 module.reset_running_stats()
 
 
+class _EarlyStoppingWhenValidated(EarlyStopping):
+    """Early stopping that stands aside when a fit ran without a validation split.
+
+    ``get_split_datasets`` drops the split (with a warning) when a class has
+    too few rows for it; there is then no validation loss to watch.
+    """
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.monitor in net.history[-1]:
+            super().on_epoch_end(net, **kwargs)
+
+
 def _valid_accuracy(net, X, y):
     # Scores the cached validation outputs against the encoded labels.
     proba = NeuralNetClassifier.predict_proba(net, X)
@@ -464,7 +476,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
                 callbacks.append(
                     (
                         "early_stopping",
-                        EarlyStopping(
+                        _EarlyStoppingWhenValidated(
                             monitor="valid_loss",
                             patience=self.patience,
                             load_best=True,

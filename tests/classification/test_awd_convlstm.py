@@ -272,3 +272,19 @@ def test_cuda_end_to_end(mixed_precision):
     assert next(clf.module_.parameters()).is_cuda
     assert np.mean(clf.predict(X) == y) > 0.8
     assert pickle.loads(pickle.dumps(clf)).predict(X).shape == (2000,)
+
+
+def test_fit_without_a_possible_validation_split_warns_and_trains():
+    # one 'u2r' row cannot be split stratified: the fit goes on without
+    # validation, and early stopping must not look for a validation loss
+    X, y = make_problem(300)
+    y = y.astype(object)
+    y[0] = "u2r"
+    clf = AWDConvLSTMClassifier(
+        **{**TINY, "validation_fraction": 0.1, "early_stopping": True}
+    )
+    with pytest.warns(UserWarning, match="validation_fraction ignored"):
+        clf.fit(X, y)
+    assert len(clf.history_) == TINY["max_epochs"]
+    assert "valid_loss" not in clf.history_[-1]
+    assert set(clf.predict(X)) <= set(y)
