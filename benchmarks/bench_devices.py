@@ -13,9 +13,12 @@ estimators themselves (``fit``/``predict`` with their defaults, float32):
 The classifier also runs with ``mixed_precision=True`` (bfloat16 autocast on
 the CPU, float16 on CUDA).
 Each figure is the median of ``--repeats`` runs. Without CUDA only the CPU
-rows are printed, with a line that says so.
+rows are printed, with a line that says so. ``--devices cuda`` skips the CPU,
+and ``--batch-size`` sets the classifier's batch size (default: its own, 512;
+a GPU is launch-bound at that size and trains faster on larger batches).
 
-Usage: ``python benchmarks/bench_devices.py [--repeats 3]`` (needs ``AWDIDS_DATA``).
+Usage: ``python benchmarks/bench_devices.py [--repeats 3] [--devices cpu,cuda]
+[--batch-size 512]`` (needs ``AWDIDS_DATA``).
 """
 
 import argparse
@@ -57,11 +60,12 @@ def gan_rows_per_s(X, y, device, steps, repeats):
     return steps * sampler.batch_size * sampler.n_critic / seconds
 
 
-def classifier_rows_per_s(A, y, device, mixed_precision, repeats):
+def classifier_rows_per_s(A, y, device, mixed_precision, batch_size, repeats):
     def make():
         return AWDConvLSTMClassifier(
             max_epochs=1,
             validation_fraction=None,
+            batch_size=batch_size,
             device=device,
             mixed_precision=mixed_precision,
             random_state=0,
@@ -78,7 +82,19 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--gan-steps", type=int, default=200)
     parser.add_argument("--train-rows", type=int, default=60_000)
+    parser.add_argument(
+        "--devices", default="cpu,cuda", help="comma-separated; cuda only if present"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=AWDConvLSTMClassifier().batch_size,
+        help="the classifier's batch size",
+    )
     args = parser.parse_args()
+    wanted = set(args.devices.split(","))
+    if not wanted <= {"cpu", "cuda"}:
+        parser.error(f"--devices takes cpu and/or cuda, got {args.devices!r}")
 
     X, y = fetch_nsl_kdd("train", return_X_y=True)
     y = y.to_numpy()
@@ -90,10 +106,11 @@ def main():
     # R2L and as many other rows: the sampler's cost is the R2L GAN either way
     gan_rows = np.r_[np.flatnonzero(y == "r2l"), rng.choice(len(y), 2000, False)]
 
-    devices = [("cpu", False), ("cpu", True)]
-    if torch.cuda.is_available():
+    devices = [("cpu", False), ("cpu", True)] if "cpu" in wanted else []
+    if torch.cuda.is_available() and "cuda" in wanted:
         devices += [("cuda", False), ("cuda", True)]
     print(f"torch {torch.__version__}, CPU threads {torch.get_num_threads()}")
+    print(f"classifier batch size {args.batch_size}")
     if torch.cuda.is_available():
         print(f"CUDA device: {torch.cuda.get_device_name(0)}")
     else:
@@ -111,7 +128,7 @@ def main():
             )
             gan = f"{gan_rate:,.0f}"
         train, fitted = classifier_rows_per_s(
-            A[subset], y[subset], device, mixed, args.repeats
+            A[subset], y[subset], device, mixed, args.batch_size, args.repeats
         )
         infer = len(A) / median_seconds(
             lambda fitted=fitted: fitted.predict_proba(A), args.repeats

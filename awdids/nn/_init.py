@@ -46,12 +46,15 @@ def build_module(factory, generator, device="cpu"):
 
     The module is created on the meta device, so building it draws nothing from
     (and never reseeds) torch's global random number generator; parameters are
-    then materialised on ``device`` and initialised as PyTorch would, from the
-    given generator. Custom modules initialise their own parameters through a
-    ``reset_parameters_with(generator)`` method.
+    then materialised on the generator's device, initialised as PyTorch would
+    from the generator, and moved to ``device``. Custom modules initialise
+    their own parameters through a ``reset_parameters_with(generator)`` method.
     """
     with torch.device("meta"):
         module = factory()
-    module = module.to_empty(device=device)
+    # Initialise where the generator lives (torch draws only from a generator
+    # on the tensor's own device), then move: a CPU generator thus gives the
+    # same initial weights on every device.
+    module = module.to_empty(device=generator.device)
     _init_parameters(module, generator)
-    return module
+    return module.to(device)

@@ -125,6 +125,18 @@ def test_same_generator_same_initialisation_and_global_rng_untouched():
     assert torch.equal(state, torch.random.get_rng_state())
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cpu_generator_initialises_a_cuda_module_as_on_the_cpu():
+    def factory():
+        return AWDConvLSTMNet((2, 1, 2, 2), 3, hidden_channels=3)
+
+    on_cpu = build_module(factory, seeded(3))
+    on_cuda = build_module(factory, seeded(3), device="cuda")
+    for p, q in zip(on_cpu.state_dict().values(), on_cuda.state_dict().values()):
+        assert q.is_cuda
+        torch.testing.assert_close(p, q.cpu())
+
+
 def test_cell_pickles_without_its_generator():
     cell = make_cell()
     restored = pickle.loads(pickle.dumps(cell))

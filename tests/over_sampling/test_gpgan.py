@@ -3,6 +3,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.base import clone
 
 from awdids.over_sampling import AddRows, GPGANSampler, TrainingDivergedError
@@ -133,8 +134,6 @@ def test_sample_draws_more_rows():
 
 
 def test_same_seed_same_rows_and_global_rng_untouched():
-    import torch
-
     X, y = make_data()
     state = torch.random.get_rng_state()
     _, a, _ = fit_minor(X, y)
@@ -211,11 +210,26 @@ def test_divergence_raises_with_advice():
 
 
 def test_device_auto_runs_and_is_kept_as_given():
-    import torch
-
     X, y = make_data()
     sampler, X_res, _ = fit_minor(X, y, device="auto")
     assert sampler.get_params()["device"] == "auto"
     device = next(sampler.generators_["minor"].parameters()).device
     assert device.type == ("cuda" if torch.cuda.is_available() else "cpu")
     assert np.isfinite(X_res).all()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_end_to_end():
+    X, y = make_data()
+    sampler, X_res, y_res = fit_minor(X, y, discrete_groups=[[0, 1, 2]], device="cuda")
+    assert next(sampler.generators_["minor"].parameters()).is_cuda
+    assert isinstance(X_res, np.ndarray) and X_res.dtype == np.float32
+    synthetic = X_res[100:]
+    assert synthetic.shape == (60, 8) and np.isfinite(synthetic).all()
+    np.testing.assert_array_equal(synthetic[:, :3].sum(axis=1), 1)
+    assert set(np.unique(synthetic[:, 3])) <= {0.0, 1.0}
+    minor = X[y == "minor"]
+    assert (synthetic >= minor.min(axis=0)).all()
+    assert (synthetic <= minor.max(axis=0)).all()
+    restored = pickle.loads(pickle.dumps(sampler))
+    assert restored.sample(5, "minor").shape == (5, 8)

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from awdids import GPGANSampler, make_awdids_pipeline
@@ -96,3 +97,23 @@ def test_memory_fits_the_gan_once_per_split(
     search.fit(X, y)
     # 2 folds x 2 candidates + the refit; cached: one per fold + the refit
     assert len(fits) == expected_fits
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("mixed_precision", [False, True])
+def test_cuda_pipeline_fits_and_predicts(
+    tiny_pipeline_params, nsl_kdd_like_data, mixed_precision
+):
+    X, y = nsl_kdd_like_data
+    pipe = make_awdids_pipeline(
+        random_state=0,
+        oversample__device="cuda",
+        clf__device="cuda",
+        clf__mixed_precision=mixed_precision,
+        **tiny_pipeline_params,
+    ).fit(X, y)
+    assert next(pipe.named_steps["clf"].module_.parameters()).is_cuda
+    proba = pipe.predict_proba(X)
+    assert proba.shape == (len(X), 5) and np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-4)
+    assert set(pipe.predict(X)) <= set(y)
