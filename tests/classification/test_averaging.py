@@ -78,14 +78,24 @@ def test_classifier_learns_with_and_without_averaging(ema_decay):
     assert getattr(clf, "_weight_average_", None) is None  # nothing left to pickle
 
 
-def test_averaging_changes_the_weights_the_classifier_predicts_with():
+def test_the_fitted_classifier_predicts_with_the_averaged_weights(monkeypatch):
+    swaps = []
+    use_average = WeightAverage.use_average
+
+    def recording_use_average(self, X, batch_size):
+        use_average(self, X, batch_size)
+        swaps.append(([a.clone() for a in self.average], self.raw))
+
+    monkeypatch.setattr(WeightAverage, "use_average", recording_use_average)
     X, y = make_problem(600)
-    raw = AWDConvLSTMClassifier(**{**TINY, "ema_decay": None}).fit(X, y)
-    averaged = AWDConvLSTMClassifier(**{**TINY, "ema_decay": 0.9}).fit(X, y)
-    first = next(iter(raw.module_.state_dict()))
-    assert not torch.equal(
-        raw.module_.state_dict()[first], averaged.module_.state_dict()[first]
-    )
+    params = {**TINY, "ema_decay": 0.9, "early_stopping": False}
+    clf = AWDConvLSTMClassifier(**params).fit(X, y)
+    assert len(swaps) == params["max_epochs"]
+    average, raw = swaps[-1]
+    fitted = [p.detach() for p in clf.module_.parameters()]
+    for param, averaged in zip(fitted, average):
+        assert torch.equal(param, averaged)
+    assert any(not torch.equal(p, r) for p, r in zip(fitted, raw))
 
 
 def test_ema_decay_out_of_range_is_refused_before_training():
