@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from awdids.nn import AWDConvLSTM, AWDConvLSTMCell, AWDConvLSTMNet
+from awdids.nn import AWDConvLSTM, AWDConvLSTMCell, AWDConvLSTMNet, _init
 from awdids.nn._convlstm import _conv_taps, conv_as_matrix
 from awdids.nn._init import build_module
 
@@ -123,6 +123,23 @@ def test_same_generator_same_initialisation_and_global_rng_untouched():
     for p, q in zip(a.parameters(), b.parameters()):
         torch.testing.assert_close(p, q)
     assert torch.equal(state, torch.random.get_rng_state())
+
+
+def test_parameters_are_drawn_on_the_generators_device_then_moved(monkeypatch):
+    # torch draws only from a generator on the tensor's own device: a CPU
+    # generator must initialise on the CPU even when the module goes elsewhere
+    # (the meta device stands in for a GPU here).
+    seen = []
+    init = _init._init_parameters
+
+    def recording_init(module, generator):
+        seen.append({p.device.type for p in module.parameters()})
+        init(module, generator)
+
+    monkeypatch.setattr(_init, "_init_parameters", recording_init)
+    net = build_module(lambda: AWDConvLSTM(1, 2, (2, 2), 2), seeded(), device="meta")
+    assert seen == [{"cpu"}]
+    assert {p.device.type for p in net.parameters()} == {"meta"}
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
