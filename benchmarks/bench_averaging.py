@@ -1,16 +1,17 @@
 """Weight averaging (``ema_decay``) of AWDConvLSTMClassifier on unseen attack types.
 
 The evidence behind the classifier's default ``ema_decay``, from KDDTrain+ only:
-one fold of :class:`awdids.model_selection.NovelAttackKFold` (the attack types it
-holds out never reach training, as KDDTest+'s new attacks do not), the pipeline
-preprocess -> PCA(80) -> classifier trained for each ``ema_decay`` setting and
-seed, and scored on the held-out rows. Prints per-run accuracy, macro F1,
-epochs, best validation loss and fit time, then mean and standard deviation
-over seeds: averaging is meant to lower the seed-to-seed spread.
+the folds of :class:`awdids.model_selection.NovelAttackKFold` (the attack types
+a fold holds out never reach its training rows, as KDDTest+'s new attacks do
+not), the pipeline preprocess -> PCA(80) -> classifier trained for each fold,
+``ema_decay`` setting and seed, and scored on the held-out rows. Prints
+per-run accuracy, macro F1, epochs, best validation loss and fit time, then a
+table of mean and standard deviation over seeds (median fit time) by fold and
+setting: the README's table.
 
 Usage: ``python benchmarks/bench_averaging.py [--settings none,0.999] [--seeds 3]
-[--fold 1]`` (needs the NSL-KDD files: ``AWDIDS_DATA``; about 3 minutes a fit
-on a 2-core CPU).
+[--folds 0,1,2]`` (needs the NSL-KDD files: ``AWDIDS_DATA``; about 2-3 minutes
+a fit on a 2-core CPU, so the defaults take about 55 minutes).
 """
 
 import argparse
@@ -26,62 +27,76 @@ from awdids.datasets import fetch_nsl_kdd
 from awdids.model_selection import NovelAttackKFold
 from awdids.preprocessing import make_nsl_kdd_preprocessor
 
+N_FOLDS = 3
+
 
 def _setting(text):
     return None if text == "none" else float(text)
+
+
+def _folds(text):
+    folds = [int(fold) for fold in text.split(",")]
+    if not set(folds) <= set(range(N_FOLDS)):
+        raise argparse.ArgumentTypeError(f"folds are 0-{N_FOLDS - 1}, got {text!r}")
+    return folds
+
+
+def fit_and_score(X, y, train, test, ema_decay, seed):
+    """Fit the pipeline on ``train`` rows and score it on ``test`` rows."""
+    start = time.perf_counter()
+    model = Pipeline(
+        [
+            ("preprocess", make_nsl_kdd_preprocessor()),
+            ("pca", PCA(n_components=80, random_state=seed)),
+            ("clf", AWDConvLSTMClassifier(ema_decay=ema_decay, random_state=seed)),
+        ]
+    )
+    model.fit(X.iloc[train], y[train])
+    pred = model.predict(X.iloc[test])
+    history = model[-1].history_
+    return dict(
+        accuracy=accuracy_score(y[test], pred),
+        macro_f1=f1_score(y[test], pred, average="macro"),
+        epochs=len(history),
+        best_valid_loss=float(min(history[:, "valid_loss"])),
+        fit_s=time.perf_counter() - start,
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--settings", default="none,0.999")
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--fold", type=int, default=1, help="fold of 3 (0-2)")
+    parser.add_argument(
+        "--folds", type=_folds, default=list(range(N_FOLDS)), help="e.g. 0,1,2"
+    )
     args = parser.parse_args()
 
     data = fetch_nsl_kdd("train")
     X, y, attack = data.data, data.target.to_numpy(), np.asarray(data.attack)
-    folds = list(NovelAttackKFold(n_splits=3).split(X, y, groups=attack))
-    train, test = folds[args.fold]
-    print(
-        f"fold {args.fold}: {len(train)} training rows, {len(test)} test rows; "
-        f"held-out attack types: {sorted(set(attack[test]) - {'normal'})}"
-    )
+    folds = list(NovelAttackKFold(n_splits=N_FOLDS).split(X, y, groups=attack))
     results = {}
-    for text in args.settings.split(","):
-        for seed in range(args.seeds):
-            start = time.perf_counter()
-            model = Pipeline(
-                [
-                    ("preprocess", make_nsl_kdd_preprocessor()),
-                    ("pca", PCA(n_components=80, random_state=seed)),
-                    (
-                        "clf",
-                        AWDConvLSTMClassifier(
-                            ema_decay=_setting(text), random_state=seed
-                        ),
-                    ),
-                ]
-            )
-            model.fit(X.iloc[train], y[train])
-            pred = model.predict(X.iloc[test])
-            history = model[-1].history_
-            run = dict(
-                accuracy=accuracy_score(y[test], pred),
-                macro_f1=f1_score(y[test], pred, average="macro"),
-                epochs=len(history),
-                best_valid_loss=float(min(history[:, "valid_loss"])),
-                fit_s=time.perf_counter() - start,
-            )
-            results.setdefault(text, []).append(run)
-            print(
-                f"ema_decay={text:>6} seed {seed}: accuracy {run['accuracy']:.4f}, "
-                f"macro F1 {run['macro_f1']:.4f}, {run['epochs']} epochs, best "
-                f"valid loss {run['best_valid_loss']:.4f}, {run['fit_s']:.0f} s",
-                flush=True,
-            )
-    print("\n| ema_decay | accuracy | macro F1 | best valid loss | fit s |")
-    print("|---|---|---|---|---|")
-    for text, runs in results.items():
+    for fold in args.folds:
+        train, test = folds[fold]
+        print(
+            f"fold {fold}: {len(train)} training rows, {len(test)} test rows; "
+            f"held-out attack types: {sorted(set(attack[test]) - {'normal'})}",
+            flush=True,
+        )
+        for text in args.settings.split(","):
+            for seed in range(args.seeds):
+                run = fit_and_score(X, y, train, test, _setting(text), seed)
+                results.setdefault((fold, text), []).append(run)
+                print(
+                    f"fold {fold} ema_decay={text:>6} seed {seed}: accuracy "
+                    f"{run['accuracy']:.4f}, macro F1 {run['macro_f1']:.4f}, "
+                    f"{run['epochs']} epochs, best valid loss "
+                    f"{run['best_valid_loss']:.4f}, {run['fit_s']:.0f} s",
+                    flush=True,
+                )
+    print("\n| fold | ema_decay | accuracy | macro F1 | best valid loss | fit s |")
+    print("|---|---|---|---|---|---|")
+    for (fold, text), runs in results.items():
         cells = [
             f"{np.mean(values):.4f} ± {np.std(values):.4f}"
             for values in (
@@ -90,7 +105,7 @@ def main():
             )
         ]
         fit = np.median([r["fit_s"] for r in runs])
-        print(f"| {text} | {' | '.join(cells)} | {fit:.0f} |")
+        print(f"| {fold} | {text} | {' | '.join(cells)} | {fit:.0f} |")
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ The classifier also runs with ``mixed_precision=True`` (bfloat16 autocast on
 the CPU, float16 on CUDA).
 Each figure is the median of ``--repeats`` runs. Without CUDA only the CPU
 rows are printed, with a line that says so. ``--devices cuda`` skips the CPU,
-and ``--batch-size`` sets the classifier's batch size (default: its own, 512;
-a GPU is launch-bound at that size and trains faster on larger batches).
+``--batch-size`` sets the classifier's batch size (default: its own, 512; a
+GPU is launch-bound at that size and trains faster on larger batches), and
+``--ema-decay`` its weight averaging (default: its own, none).
 
 Usage: ``python benchmarks/bench_devices.py [--repeats 3] [--devices cpu,cuda]
-[--batch-size 512]`` (needs ``AWDIDS_DATA``).
+[--batch-size 512] [--ema-decay 0.999]`` (needs ``AWDIDS_DATA``).
 """
 
 import argparse
@@ -60,19 +61,20 @@ def gan_rows_per_s(X, y, device, steps, repeats):
     return steps * sampler.batch_size * sampler.n_critic / seconds
 
 
-def classifier_rows_per_s(A, y, device, mixed_precision, batch_size, repeats):
+def classifier_rows_per_s(A, y, device, mixed_precision, args):
     def make():
         return AWDConvLSTMClassifier(
             max_epochs=1,
             validation_fraction=None,
-            batch_size=batch_size,
+            batch_size=args.batch_size,
+            ema_decay=args.ema_decay,
             device=device,
             mixed_precision=mixed_precision,
             random_state=0,
         )
 
     make().fit(A[:2048], y[:2048])  # warm-up: kernels, allocator
-    train = len(A) / median_seconds(lambda: make().fit(A, y), repeats)
+    train = len(A) / median_seconds(lambda: make().fit(A, y), args.repeats)
     fitted = make().fit(A, y)
     return train, fitted
 
@@ -90,6 +92,12 @@ def main():
         type=int,
         default=AWDConvLSTMClassifier().batch_size,
         help="the classifier's batch size",
+    )
+    parser.add_argument(
+        "--ema-decay",
+        type=float,
+        default=AWDConvLSTMClassifier().ema_decay,
+        help="the classifier's weight averaging (default: none)",
     )
     args = parser.parse_args()
     wanted = set(args.devices.split(","))
@@ -110,7 +118,7 @@ def main():
     if torch.cuda.is_available() and "cuda" in wanted:
         devices += [("cuda", False), ("cuda", True)]
     print(f"torch {torch.__version__}, CPU threads {torch.get_num_threads()}")
-    print(f"classifier batch size {args.batch_size}")
+    print(f"classifier batch size {args.batch_size}, ema_decay {args.ema_decay}")
     if torch.cuda.is_available():
         print(f"CUDA device: {torch.cuda.get_device_name(0)}")
     else:
@@ -127,9 +135,7 @@ def main():
                 X122[gan_rows], y[gan_rows], device, args.gan_steps, args.repeats
             )
             gan = f"{gan_rate:,.0f}"
-        train, fitted = classifier_rows_per_s(
-            A[subset], y[subset], device, mixed, args.batch_size, args.repeats
-        )
+        train, fitted = classifier_rows_per_s(A[subset], y[subset], device, mixed, args)
         infer = len(A) / median_seconds(
             lambda fitted=fitted: fitted.predict_proba(A), args.repeats
         )
