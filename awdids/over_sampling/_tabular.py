@@ -136,24 +136,57 @@ class TabularCodec:
         high = np.take_along_axis(ref, right, axis=0)
         return low + weight * (high - low)
 
+    @staticmethod
+    def _padded_table(rows_of_values):
+        widest = max(len(v) for v in rows_of_values)
+        table = np.zeros((len(rows_of_values), widest), dtype=rows_of_values[0].dtype)
+        for k, values in enumerate(rows_of_values):
+            table[k, : len(values)] = values
+        return table
+
+    def _choose(self, logits, generator):
+        """Gumbel-max choice in every block: array of shape (n_rows, n_blocks).
+
+        Draws the same random numbers, in the same order, as one
+        ``_gumbel_like`` call per block, in a single call.
+        """
+        n_rows = logits.shape[0]
+        uniform = torch.rand(
+            logits.numel(),
+            generator=generator,
+            device=logits.device,
+            dtype=logits.dtype,
+        )
+        gumbel = torch.log(-torch.log(uniform.clamp_(1e-10, 1 - 1e-7))).neg_()
+        per_block = gumbel.split([n_rows * size for size in self.block_sizes])
+        blocks = logits.split(self.block_sizes, dim=1)
+        choices = torch.empty(
+            (n_rows, len(blocks)), dtype=torch.int64, device=logits.device
+        )
+        for k, (block, noise) in enumerate(zip(blocks, per_block)):
+            choices[:, k] = (block + noise.view(n_rows, -1)).argmax(dim=1)
+        return choices.cpu().numpy()
+
     def sample(self, raw, generator):
         """Raw generator output -> valid rows in the original feature space."""
-        cont, blocks = self._split(raw)
-        n_rows = raw.shape[0]
-        out = np.empty((n_rows, self.n_features), dtype=np.float64)
+        n_rows, n_cont = raw.shape[0], len(self.continuous)
+        out = np.zeros((n_rows, self.n_features), dtype=np.float64)
         out[:, self.constant] = self.constant_values
-        uniform = (torch.tanh(cont).double().cpu().numpy() + 1) / 2
+        uniform = (torch.tanh(raw[:, :n_cont]).double().cpu().numpy() + 1) / 2
         out[:, self.continuous] = self._from_uniform(uniform)
-        choices = [
-            (logits + _gumbel_like(logits, generator)).argmax(dim=1).cpu().numpy()
-            for logits in blocks
-        ]
-        for g, choice in zip(self.groups, choices):
-            one_hot = np.zeros((n_rows, len(g)))
-            one_hot[np.arange(n_rows), choice] = 1.0
-            out[:, g] = one_hot
-        for j, values, choice in zip(
-            self.few_valued, self.few_values, choices[len(self.groups) :]
-        ):
-            out[:, j] = values[choice]
+        if not self.block_sizes:
+            return out
+        choices = self._choose(raw[:, n_cont:], generator)
+        n_groups = len(self.groups)
+        if n_groups:
+            # Group columns are zero already; set the chosen one of each block.
+            columns = self._padded_table(self.groups)
+            out[
+                np.arange(n_rows)[:, None],
+                columns[np.arange(n_groups), choices[:, :n_groups]],
+            ] = 1.0
+        if len(self.few_valued):
+            blocks = np.arange(len(self.few_valued))
+            values = self._padded_table(self.few_values)
+            out[:, self.few_valued] = values[blocks, choices[:, n_groups:]]
         return out
