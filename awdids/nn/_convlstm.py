@@ -150,8 +150,10 @@ class AWDConvLSTMCell(nn.Module):
         h = x.new_zeros(batch, self.hidden_channels * self.n_positions)
         c = torch.zeros_like(h)
         outputs = []
-        for t in range(steps):
-            gates = torch.addmm(gates_x[:, t], h, w_hid)
+        # unbind, not gates_x[:, t]: the backward of T selects would build T
+        # zero-filled copies of gates_x; unbind's stacks the step gradients once.
+        for step_gates in gates_x.unbind(1):
+            gates = torch.addmm(step_gates, h, w_hid)
             i, f, g, o = gates.chunk(4, dim=1)
             i = torch.sigmoid(i + w_ci * c)
             f = torch.sigmoid(f + w_cf * c)
