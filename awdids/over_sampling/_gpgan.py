@@ -133,10 +133,11 @@ class GPGANSampler(BaseOverSampler):
     mixed_precision : bool, default=False
         Draw rows (training is unchanged) with the generator's hidden layers
         under bfloat16 ``torch.autocast``; its last layer and the decoding stay
-        float32, so positions and logits keep float32 resolution. Faster where
-        the hardware has bfloat16 matrix units (Intel AMX, GPU tensor cores),
-        possibly slower elsewhere; the rows differ slightly from float32 ones.
-        ``benchmarks/bench_gpgan.py`` measures speed and quality of both.
+        float32, so positions and logits keep float32 resolution. Meant for
+        hardware with bfloat16 matrix units: on a CPU with Intel AMX,
+        ``benchmarks/bench_gpgan.py`` measured 1.5-2x the float32 rate;
+        elsewhere it may be slower. The rows differ slightly from float32 ones;
+        the same script measures the quality of both.
     random_state : int, RandomState instance or None, default=None
         Seed of network initialisation, noise and batches. The same seed gives
         the same rows on the CPU.

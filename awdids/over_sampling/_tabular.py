@@ -28,11 +28,16 @@ import torch
 __all__ = ["TabularCodec"]
 
 
+def _gumbel(uniform):
+    """Standard Gumbel variables from uniform ones (``uniform`` is clamped in place)."""
+    return -torch.log(-torch.log(uniform.clamp_(1e-10, 1 - 1e-7)))
+
+
 def _gumbel_like(logits, generator):
     uniform = torch.rand(
         logits.shape, generator=generator, device=logits.device, dtype=logits.dtype
     )
-    return -torch.log(-torch.log(uniform.clamp_(1e-10, 1 - 1e-7)))
+    return _gumbel(uniform)
 
 
 def _straight_through(hard, soft):
@@ -138,6 +143,8 @@ class TabularCodec:
 
     @staticmethod
     def _padded_table(rows_of_values):
+        # Ragged per-block arrays -> one 2-D table, so one fancy index decodes
+        # every block of every row.
         widest = max(len(v) for v in rows_of_values)
         table = np.zeros((len(rows_of_values), widest), dtype=rows_of_values[0].dtype)
         for k, values in enumerate(rows_of_values):
@@ -157,8 +164,7 @@ class TabularCodec:
             device=logits.device,
             dtype=logits.dtype,
         )
-        gumbel = torch.log(-torch.log(uniform.clamp_(1e-10, 1 - 1e-7))).neg_()
-        per_block = gumbel.split([n_rows * size for size in self.block_sizes])
+        per_block = _gumbel(uniform).split([n_rows * size for size in self.block_sizes])
         blocks = logits.split(self.block_sizes, dim=1)
         choices = torch.empty(
             (n_rows, len(blocks)), dtype=torch.int64, device=logits.device
