@@ -2,12 +2,17 @@
 
 Prints, for 80 input features (the paper's PCA output):
 
-- dense float32 matmul GFLOP/s (2048 x 2048, median of 5): the physical limit;
+- dense float32 matmul GFLOP/s (2048 x 2048, median of 5): the physical limit,
+  measured again just before each network size (this machine's speed drifts
+  by tens of per cent over minutes, so each row's share uses its own figure);
 - for each network size: training rows/s and achieved GFLOP/s of a training
   step (multiply-adds of the gate matrices and the head, x2 for FLOPs, x3 for
   forward + backward), inference rows/s, seconds per epoch over 146,000 rows,
   and the validation accuracy and macro F1 after a fixed budget on a stratified
   split of KDDTrain+ (KDDTest+ is not touched);
+- the ConvLSTM time loop with its hand-written backward against the same loop
+  under autograd (training steps of the default network, interleaved rounds,
+  median of the paired speed-ups);
 - the seconds per epoch that weight averaging (``ema_decay``) adds;
 - peak RSS of a one-epoch fit on 150,000 rows.
 
@@ -29,7 +34,9 @@ from awdids import AWDConvLSTMClassifier
 from awdids.classification._averaging import WeightAverage
 from awdids.datasets import fetch_nsl_kdd
 from awdids.nn import AWDConvLSTMNet
+from awdids.nn import _convlstm as convlstm_module
 from awdids.nn._init import build_module
+from awdids.nn._lstm_scan import peephole_lstm_scan, peephole_lstm_scan_autograd
 from awdids.preprocessing import make_nsl_kdd_preprocessor
 
 SIZES = [  # (input_shape, hidden_channels)
@@ -67,7 +74,8 @@ def flops_per_row(shape, hidden, head=(128, 64), n_classes=5, layers=4):
     return 2 * macs
 
 
-def train_speed(shape, hidden, batch=512, repeats=5):
+def training_step(shape, hidden, batch=512):
+    """A closure running one training step of a fresh network, and the network."""
     net = build_module(
         lambda: AWDConvLSTMNet(shape, 5, hidden_channels=hidden, weight_drop=0.2),
         torch.Generator().manual_seed(0),
@@ -83,6 +91,12 @@ def train_speed(shape, hidden, batch=512, repeats=5):
         loss.backward()
         optimizer.step()
 
+    return step, net
+
+
+def train_speed(shape, hidden, batch=512, repeats=5):
+    step, net = training_step(shape, hidden, batch)
+    n = int(np.prod(shape))
     for _ in range(3):
         step()
     times = []
@@ -100,6 +114,35 @@ def train_speed(shape, hidden, batch=512, repeats=5):
         net(big)
         infer = len(big) / (time.perf_counter() - start)
     return rows_per_s, infer
+
+
+def scan_speedup(shape=(5, 4, 2, 2), hidden=16, batch=512, rounds=15):
+    """Training rows/s with the hand-written time loop and with autograd's.
+
+    Both run the same network in alternating rounds of 4 steps, so that drifts
+    in this machine's speed hit both; returns the median rates and the median,
+    lowest and highest speed-up of paired rounds.
+    """
+    step, _ = training_step(shape, hidden, batch)
+    scans = {
+        "hand-written": peephole_lstm_scan,
+        "autograd": peephole_lstm_scan_autograd,
+    }
+    times = {name: [] for name in scans}
+    try:
+        for _ in range(rounds):
+            for name, scan in scans.items():
+                convlstm_module.peephole_lstm_scan = scan
+                step()
+                start = time.perf_counter()
+                for _ in range(4):
+                    step()
+                times[name].append((time.perf_counter() - start) / 4)
+    finally:
+        convlstm_module.peephole_lstm_scan = peephole_lstm_scan
+    ratios = sorted(a / h for a, h in zip(times["autograd"], times["hand-written"]))
+    rates = {name: batch / statistics.median(t) for name, t in times.items()}
+    return rates, statistics.median(ratios), ratios[0], ratios[-1]
 
 
 def averaging_cost(shape=(5, 4, 2, 2), hidden=16, batch=512, rows=146_000):
@@ -131,9 +174,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=4)
     args = parser.parse_args()
 
-    limit = matmul_gflops()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    print(f"dense float32 matmul (2048^2, median of 5): {limit:.0f} GFLOP/s\n")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
 
     if not args.quick:
         X, y = fetch_nsl_kdd("train", return_X_y=True)
@@ -146,11 +187,13 @@ def main():
         A_val = pca.transform(pre.transform(X_val)).astype(np.float32)
 
     header = (
-        "| input_shape | channels | train rows/s | train GFLOP/s | % of matmul "
-        "| s / epoch (146k) | infer rows/s | valid acc | valid macro F1 |"
+        "| input_shape | channels | train rows/s | train GFLOP/s | matmul GFLOP/s "
+        "| % of matmul | s / epoch (146k) | infer rows/s | valid acc "
+        "| valid macro F1 |"
     )
-    print(header + "\n|" + "---|" * 9)
+    print(header + "\n|" + "---|" * 10)
     for shape, hidden in SIZES:
+        limit = matmul_gflops()
         train_rate, infer_rate = train_speed(shape, hidden)
         gflops = 3 * flops_per_row(shape, hidden) * train_rate / 1e9
         valid = ("-", "-")
@@ -168,11 +211,19 @@ def main():
                 f"{f1_score(y_val, pred, average='macro'):.4f}",
             )
         print(
-            f"| {shape} | {hidden} | {train_rate:,.0f} | {gflops:.0f} "
+            f"| {shape} | {hidden} | {train_rate:,.0f} | {gflops:.0f} | {limit:.0f} "
             f"| {gflops / limit:.0%} | {146_000 / train_rate:.1f} | {infer_rate:,.0f} "
             f"| {valid[0]} | {valid[1]} |",
             flush=True,
         )
+
+    rates, median, low, high = scan_speedup()
+    print(
+        "\ntime loop of the default network, training rows/s (15 alternating "
+        f"rounds): hand-written backward {rates['hand-written']:,.0f}, autograd "
+        f"{rates['autograd']:,.0f}; paired speed-up median {median:.2f}x "
+        f"(range {low:.2f}-{high:.2f})"
+    )
 
     updates, swap = averaging_cost()
     print(

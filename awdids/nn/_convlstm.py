@@ -3,45 +3,59 @@
 import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
+
+from ._lstm_scan import peephole_lstm_scan, peephole_lstm_scan_autograd
 
 __all__ = ["AWDConvLSTMCell", "AWDConvLSTM", "AWDConvLSTMNet"]
 
 
-def _conv_taps(spatial_shape, kernel_size):
-    """Kernel tap linking each (output, input) position of a same-padded conv.
+def _autocast_enabled(device_type):
+    try:
+        return torch.is_autocast_enabled(device_type)
+    except TypeError:  # torch < 2.4 has one query per device type
+        if device_type == "cpu":
+            return torch.is_autocast_cpu_enabled()
+        return torch.is_autocast_enabled()
 
-    ``taps[p_out, p_in]`` is ``dy * k + dx`` of the tap that connects the two
-    positions, or ``k * k`` (a zero tap) when the kernel does not reach.
+
+def _tap_map(spatial_shape, kernel_size):
+    """One-hot map of the kernel tap linking each (output, input) position.
+
+    ``tap_map[x, p_out, p_in]`` is 1 where tap ``x = dy * k + dx`` of a
+    same-padded convolution connects input position ``p_in`` to output
+    position ``p_out``, else 0; shape ``(k * k, P, P)`` for ``P = H * W``.
     """
     height, width = spatial_shape
     radius = kernel_size // 2
     n_pos = height * width
-    taps = torch.full((n_pos, n_pos), kernel_size * kernel_size, dtype=torch.long)
+    tap_map = torch.zeros(kernel_size * kernel_size, n_pos, n_pos)
     for p_out in range(n_pos):
         y_out, x_out = divmod(p_out, width)
         for p_in in range(n_pos):
             y_in, x_in = divmod(p_in, width)
             dy, dx = y_in - y_out + radius, x_in - x_out + radius
             if 0 <= dy < kernel_size and 0 <= dx < kernel_size:
-                taps[p_out, p_in] = dy * kernel_size + dx
-    return taps
+                tap_map[dy * kernel_size + dx, p_out, p_in] = 1.0
+    return tap_map
 
 
-def conv_as_matrix(kernel, taps):
+def conv_as_matrix(kernel, tap_map):
     """The dense matrix of a same-padded 2-D convolution on a small frame.
 
-    For ``kernel`` of shape ``(O, C, k, k)`` returns ``M`` of shape
-    ``(O * P, C * P)`` (``P`` = positions) with
+    For ``kernel`` of shape ``(O, C, k, k)`` and ``tap_map`` from
+    :func:`_tap_map`, returns ``M`` of shape ``(O * P, C * P)`` (``P`` =
+    positions) with
     ``conv2d(x, kernel, padding=k // 2).flatten(1) == x.flatten(1) @ M.T``.
     On the tiny frames of tabular data one matrix product per step is several
-    times faster on a CPU than ``conv2d``, and it fuses the four gates.
+    times faster on a CPU than ``conv2d``, and it fuses the four gates. The
+    matrix is built by a product with the one-hot tap map rather than by
+    indexing: exact (one nonzero term per entry), and its backward is a matrix
+    product too instead of a scatter.
     """
     out_ch, in_ch = kernel.shape[:2]
-    n_pos = taps.shape[0]
-    padded = F.pad(kernel.flatten(2), (0, 1))  # tap k*k is zero
-    dense = padded[:, :, taps]  # (O, C, P_out, P_in)
+    n_pos = tap_map.shape[1]
+    dense = (kernel.flatten(2) @ tap_map.flatten(1)).view(out_ch, in_ch, n_pos, n_pos)
     return dense.permute(0, 2, 1, 3).reshape(out_ch * n_pos, in_ch * n_pos)
 
 
@@ -57,6 +71,9 @@ class AWDConvLSTMCell(nn.Module):
     In training, the hidden-to-hidden kernel is multiplied by one Bernoulli mask
     per forward pass (DropConnect, shared by every time step, as in AWD-LSTM)
     and scaled by ``1 / (1 - weight_drop)``; in eval mode it is used as is.
+    The time loop runs with a hand-written backward
+    (:func:`~awdids.nn._lstm_scan.peephole_lstm_scan`); under ``torch.autocast``
+    it runs with autograd.
 
     Parameters
     ----------
@@ -105,7 +122,7 @@ class AWDConvLSTMCell(nn.Module):
         # Peephole weights of the input, forget and output gates.
         self.peephole = nn.Parameter(torch.empty(3, hidden_channels * self.n_positions))
         self.register_buffer(
-            "taps", _conv_taps(spatial_shape, kernel_size), persistent=False
+            "tap_map", _tap_map(spatial_shape, kernel_size), persistent=False
         )
         self.rng = None
 
@@ -120,8 +137,8 @@ class AWDConvLSTMCell(nn.Module):
         every depth. The forget-gate bias starts at 1, the usual LSTM choice.
         """
         # Buffers of a module built on the meta device hold no values yet.
-        self.taps.copy_(_conv_taps(self.spatial_shape, self.kernel_size))
-        reach = (self.taps < self.kernel_size**2).sum(dim=1).double().mean().item()
+        self.tap_map.copy_(_tap_map(self.spatial_shape, self.kernel_size))
+        reach = self.tap_map.sum(dim=(0, 2)).double().mean().item()
         with torch.no_grad():
             for kernel in (self.input_weight, self.hidden_weight):
                 bound = math.sqrt(3.0 / (kernel.shape[1] * reach))
@@ -139,29 +156,27 @@ class AWDConvLSTMCell(nn.Module):
 
     def forward(self, x):
         """``x``: (batch, time, C*H*W) -> hidden states (batch, time, hidden*H*W)."""
-        batch, steps, _ = x.shape
-        w_in = conv_as_matrix(self.input_weight, self.taps)
-        w_hid = conv_as_matrix(self._hidden_kernel(), self.taps).t()
+        return self.forward_time_major(x.transpose(0, 1).contiguous()).transpose(0, 1)
+
+    def forward_time_major(self, x):
+        """``x``: (time, batch, C*H*W) -> hidden states (time, batch, hidden*H*W).
+
+        Time-major frames make every step's slice contiguous; a stack of cells
+        passes them on without transposing between layers.
+        """
+        steps, batch, _ = x.shape
+        w_in = conv_as_matrix(self.input_weight, self.tap_map)
+        w_hid = conv_as_matrix(self._hidden_kernel(), self.tap_map).t()
         bias = self.bias.repeat_interleave(self.n_positions)
-        gates_x = torch.addmm(bias, x.reshape(batch * steps, -1), w_in.t()).view(
-            batch, steps, -1
+        gates_x = torch.addmm(bias, x.reshape(steps * batch, -1), w_in.t()).view(
+            steps, batch, -1
         )
-        w_ci, w_cf, w_co = self.peephole
-        h = x.new_zeros(batch, self.hidden_channels * self.n_positions)
-        c = torch.zeros_like(h)
-        outputs = []
-        # unbind, not gates_x[:, t]: the backward of T selects would build T
-        # zero-filled copies of gates_x; unbind's stacks the step gradients once.
-        for step_gates in gates_x.unbind(1):
-            gates = torch.addmm(step_gates, h, w_hid)
-            i, f, g, o = gates.chunk(4, dim=1)
-            i = torch.sigmoid(i + w_ci * c)
-            f = torch.sigmoid(f + w_cf * c)
-            c = f * c + i * torch.tanh(g)
-            o = torch.sigmoid(o + w_co * c)
-            h = o * torch.tanh(c)
-            outputs.append(h)
-        return torch.stack(outputs, dim=1)
+        scan = (
+            peephole_lstm_scan_autograd
+            if _autocast_enabled(x.device.type)
+            else peephole_lstm_scan
+        )
+        return scan(gates_x, w_hid, self.peephole)
 
     def __getstate__(self):
         # torch.Generator cannot be pickled; the estimator sets it before training.
@@ -225,9 +240,10 @@ class AWDConvLSTM(nn.Module):
             layer.rng = generator
 
     def forward(self, x):
+        x = x.transpose(0, 1).contiguous()
         for layer in self.layers:
-            x = layer(x)
-        return x
+            x = layer.forward_time_major(x)
+        return x.transpose(0, 1)
 
 
 class AWDConvLSTMNet(nn.Module):

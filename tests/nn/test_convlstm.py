@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from awdids.nn import AWDConvLSTM, AWDConvLSTMCell, AWDConvLSTMNet, _init
-from awdids.nn._convlstm import _conv_taps, conv_as_matrix
+from awdids.nn._convlstm import _tap_map, conv_as_matrix
 from awdids.nn._init import build_module
 
 
@@ -27,7 +27,7 @@ def make_cell(weight_drop=0.5, spatial=(2, 2), channels=(2, 3)):
 def test_dense_matrix_equals_conv2d(height, width, kernel):
     weight = torch.randn(8, 3, kernel, kernel, generator=seeded())
     x = torch.randn(5, 3, height, width, generator=seeded(1))
-    dense = conv_as_matrix(weight, _conv_taps((height, width), kernel))
+    dense = conv_as_matrix(weight, _tap_map((height, width), kernel))
     expected = F.conv2d(x, weight, padding=kernel // 2).flatten(1)
     torch.testing.assert_close(x.flatten(1) @ dense.t(), expected, rtol=1e-5, atol=1e-5)
 
@@ -60,9 +60,9 @@ def test_one_mask_per_forward_shared_by_all_time_steps(monkeypatch):
     kernels = []
     real_conv_as_matrix = conv_as_matrix
 
-    def spy(kernel, taps):
+    def spy(kernel, tap_map):
         kernels.append(kernel.detach().clone())
-        return real_conv_as_matrix(kernel, taps)
+        return real_conv_as_matrix(kernel, tap_map)
 
     monkeypatch.setattr("awdids.nn._convlstm.conv_as_matrix", spy)
     cell.train()
