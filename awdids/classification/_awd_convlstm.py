@@ -143,7 +143,9 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     mixed_precision : bool, default=False
         Run the network under ``torch.autocast``: float16 with a gradient
         scaler on CUDA, bfloat16 on the CPU. Weights, inputs and the returned
-        probabilities stay float32. Meant for GPUs with tensor cores;
+        probabilities stay float32. Meant for GPUs with tensor cores: under
+        autocast the ConvLSTM time loop runs with autograd instead of its
+        hand-written backward, so on a CPU it trains slower than float32.
         ``benchmarks/bench_devices.py`` measures it on the devices at hand.
     random_state : int, RandomState instance or None, default=None
         Seed of initialisation, shuffling, the validation split and the weight
