@@ -53,7 +53,7 @@ def peephole_lstm_scan_autograd(gates_x, w_hid, peephole):
     Used under ``torch.autocast``, whose per-operation casting the hand-written
     backward does not replicate, and as the reference in the tests.
     """
-    steps, batch, four_n = gates_x.shape
+    _, batch, four_n = gates_x.shape
     w_ci, w_cf, w_co = peephole
     h = gates_x.new_zeros(batch, four_n // 4)
     c = torch.zeros_like(h)

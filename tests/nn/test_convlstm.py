@@ -116,6 +116,19 @@ def test_weight_drop_zero_equals_plain_convlstm():
         torch.testing.assert_close(out[:, t], h.flatten(1), rtol=1e-5, atol=1e-5)
 
 
+def test_stack_equals_its_cells_applied_one_after_another():
+    # The stack passes time-major frames between layers; the result must be
+    # what each cell's (batch, time, features) forward gives in turn.
+    stack = build_module(
+        lambda: AWDConvLSTM(2, 3, (2, 2), num_layers=3), seeded()
+    ).eval()
+    x = torch.randn(4, 5, 8, generator=seeded(2))
+    expected = x
+    for layer in stack.layers:
+        expected = layer(expected)
+    torch.testing.assert_close(stack(x), expected)
+
+
 def test_same_generator_same_initialisation_and_global_rng_untouched():
     state = torch.random.get_rng_state()
     a = build_module(lambda: AWDConvLSTM(1, 2, (2, 2), 2), seeded(3))
