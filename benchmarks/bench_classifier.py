@@ -94,20 +94,22 @@ def training_step(shape, hidden, batch=512):
     return step, net
 
 
+def seconds_per_step(step, steps=4):
+    """Mean seconds of ``steps`` consecutive calls of ``step``."""
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return (time.perf_counter() - start) / steps
+
+
 def train_speed(shape, hidden, batch=512, repeats=5):
     step, net = training_step(shape, hidden, batch)
-    n = int(np.prod(shape))
     for _ in range(3):
         step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(4):
-            step()
-        times.append((time.perf_counter() - start) / 4)
+    times = [seconds_per_step(step) for _ in range(repeats)]
     rows_per_s = batch / statistics.median(times)
     net.eval()
-    big = torch.randn(16384, n)
+    big = torch.randn(16384, int(np.prod(shape)))
     with torch.no_grad():
         net(big)
         start = time.perf_counter()
@@ -134,10 +136,7 @@ def scan_speedup(shape=(5, 4, 2, 2), hidden=16, batch=512, rounds=15):
             for name, scan in scans.items():
                 convlstm_module.peephole_lstm_scan = scan
                 step()
-                start = time.perf_counter()
-                for _ in range(4):
-                    step()
-                times[name].append((time.perf_counter() - start) / 4)
+                times[name].append(seconds_per_step(step))
     finally:
         convlstm_module.peephole_lstm_scan = peephole_lstm_scan
     ratios = sorted(a / h for a, h in zip(times["autograd"], times["hand-written"]))
@@ -217,11 +216,13 @@ def main():
             flush=True,
         )
 
-    rates, median, low, high = scan_speedup()
+    rounds = 15
+    rates, median, low, high = scan_speedup(rounds=rounds)
     print(
-        "\ntime loop of the default network, training rows/s (15 alternating "
-        f"rounds): hand-written backward {rates['hand-written']:,.0f}, autograd "
-        f"{rates['autograd']:,.0f}; paired speed-up median {median:.2f}x "
+        "\ntime loop of the default network, training rows/s "
+        f"({rounds} alternating rounds): hand-written backward "
+        f"{rates['hand-written']:,.0f}, autograd {rates['autograd']:,.0f}; "
+        f"paired speed-up median {median:.2f}x "
         f"(range {low:.2f}-{high:.2f})"
     )
 

@@ -77,8 +77,10 @@ def main():
             rows.append((label, name, len(np.unique(groups)), quality))
             print(f"{label} {name}: {quality}", flush=True)
 
-    print("\n| class | columns independent within | groups | two-sample AUC |", end="")
-    print(" exact copies | distinct |\n|" + "---|" * 6)
+    print(
+        "\n| class | columns independent within | groups | two-sample AUC "
+        "| exact copies | distinct |\n|" + "---|" * 6
+    )
     for label, name, n_groups, q in rows:
         print(
             f"| {label} | {name} | {n_groups} | {q['two_sample_auc']:.3f} "
