@@ -159,8 +159,8 @@ def _cmd_search(args):
 
 def _cmd_train(args):
     from ._io import prepare_out_dir
-    from ._model_file import save_model
     from .datasets import fetch_nsl_kdd
+    from .model_file import save_model
     from .pipeline import make_awdids_pipeline
 
     if args.out.is_dir():
@@ -213,7 +213,7 @@ def _cmd_predict(args):
 
     from ._flows_csv import labels_to_categories, read_flow_chunks
     from ._io import atomic_path
-    from ._model_file import load_model
+    from .model_file import load_model
 
     if args.out is not None and args.out.is_dir():
         raise ValueError(f"--out must be a file path, but {args.out} is a folder.")

@@ -71,6 +71,24 @@ def _valid_accuracy(net, X, y):
     return float(np.mean(proba.argmax(axis=1) == np.asarray(y)))
 
 
+def _check_tensors(tensors, expected):
+    """Refuse tensors whose names, shapes or dtypes differ from ``expected``."""
+    extra = sorted(set(tensors) - set(expected))
+    missing = sorted(set(expected) - set(tensors))
+    if extra or missing:
+        raise ValueError(
+            f"the tensors do not match the network: unexpected {extra[:5]}, "
+            f"missing {missing[:5]}"
+        )
+    for name, tensor in tensors.items():
+        want = expected[name]
+        if tensor.shape != want.shape or tensor.dtype != want.dtype:
+            raise ValueError(
+                f"tensor {name} is {tuple(tensor.shape)} {tensor.dtype}, the network "
+                f"needs {tuple(want.shape)} {want.dtype}"
+            )
+
+
 class AWDConvLSTMClassifier(NeuralNetClassifier):
     """AWD-CNN-LSTM: weight-dropped ConvLSTM layers and three dense layers.
 
@@ -424,10 +442,12 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
                 f"y holds labels {unknown.tolist()} unseen in the first fit "
                 f"(classes: {self.classes_inferred_.tolist()})."
             )
-        if not hasattr(self, "_train_rng_"):  # e.g. after unpickling
+        if not hasattr(self, "_train_rng_"):  # after unpickling or load_model
             rng = check_random_state(self.random_state)
             self._train_rng_ = make_generator(rng, self.device_)
             self._shuffle_rng_ = self._make_shuffle_rng(rng)
+            split_seed = int(rng.randint(0, 2**31 - 1))
+            self._split_seed_ = getattr(self, "_split_seed_", split_seed)
             self.module_.recurrent.set_rng(self._train_rng_)
         y_codes = np.searchsorted(self.classes_inferred_, y)
         return self._train(self._standardize(X), y_codes, **fit_params)
@@ -606,16 +626,66 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             )
         return TensorBatchIterator(dataset, max(self.batch_size, _PREDICT_BATCH))
 
-    def restore_network(self, state_dict, device="cpu"):
-        """Rebuild ``module_`` from a ``state_dict`` (used by :func:`load_model`)."""
-        self.device_ = resolve_device(device)
-        self._init_rng_ = torch.Generator()
-        self.initialize_module()
-        self.module_.load_state_dict(state_dict)
-        self.module_.eval()
-        self.initialize_criterion()
-        self.initialized_ = True
-        return self
+    def _fitted_state(self):
+        """Plain-valued fitted attributes and named tensors (for model files)."""
+        check_is_fitted(self, ["classes_inferred_", "module_"])
+        fitted = {
+            "classes": self.classes_inferred_.tolist(),
+            "n_features_in": int(self.n_features_in_),
+            "input_shape": list(self.input_shape_),
+            # float32 values are exact as JSON numbers (through float64)
+            "feature_mean": np.asarray(self.feature_mean_, np.float32).tolist(),
+            "feature_scale": np.asarray(self.feature_scale_, np.float32).tolist(),
+            "feature_names_in": (
+                self.feature_names_in_.tolist()
+                if hasattr(self, "feature_names_in_")
+                else None
+            ),
+        }
+        tensors = {
+            f"module.{name}": tensor.detach().cpu().contiguous()
+            for name, tensor in self.module_.state_dict().items()
+        }
+        if getattr(self, "_loss_weight_", None) is not None:
+            tensors["criterion.weight"] = self._loss_weight_.detach().cpu()
+        return fitted, tensors
+
+    @classmethod
+    def _from_fitted_state(cls, params, fitted, tensors):
+        """A fitted classifier from :meth:`_fitted_state`'s output.
+
+        The network is built from ``params`` and ``fitted``; ``tensors`` are
+        loaded into it only when their names and shapes match it exactly.
+        """
+        clf = cls(**params)
+        clf._check_params()
+        clf.classes_inferred_ = np.asarray(fitted["classes"])
+        clf.n_features_in_ = fitted["n_features_in"]
+        if fitted.get("feature_names_in") is not None:
+            clf.feature_names_in_ = np.asarray(fitted["feature_names_in"], dtype=object)
+        clf.input_shape_ = check_input_shape(fitted["input_shape"], clf.n_features_in_)
+        clf.feature_mean_ = np.asarray(fitted["feature_mean"], dtype=np.float32)
+        clf.feature_scale_ = np.asarray(fitted["feature_scale"], dtype=np.float32)
+        clf.device_ = resolve_device(clf.device)
+        clf._loss_weight_ = tensors.get("criterion.weight")
+        clf._init_rng_ = torch.Generator()  # the weights are replaced below
+        clf.initialize()
+        expected = {
+            f"module.{name}": tensor
+            for name, tensor in clf.module_.state_dict().items()
+        }
+        if clf._loss_weight_ is not None:
+            expected["criterion.weight"] = clf.criterion_.weight
+        _check_tensors(tensors, expected)
+        clf.module_.load_state_dict(
+            {
+                name[len("module.") :]: t
+                for name, t in tensors.items()
+                if name != "criterion.weight"
+            }
+        )
+        clf.module_.eval()
+        return clf
 
     def __getstate__(self):
         state = super().__getstate__()

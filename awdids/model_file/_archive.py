@@ -1,0 +1,90 @@
+"""The zip container of a model file: exact members, safe names, bounded sizes."""
+
+import posixpath
+import zipfile
+
+from ._errors import ModelFileError
+
+__all__ = ["MEMBER_LIMITS", "read_members", "write_members"]
+
+#: The members of a model file and the most bytes each may expand to. Reads are
+#: bounded by these, whatever the archive's headers claim, so a small file that
+#: inflates to gigabytes is refused after reading at most a member's limit.
+MEMBER_LIMITS = {
+    "manifest.json": 1 << 20,
+    "steps.skops": 256 << 20,
+    "weights.safetensors": 1 << 30,
+}
+
+
+def _check_name(path, name):
+    normal = posixpath.normpath(name.replace("\\", "/"))
+    if (
+        name.startswith(("/", "\\"))
+        or (len(name) > 1 and name[1] == ":")
+        or normal == ".."
+        or normal.startswith("../")
+    ):
+        raise ModelFileError(
+            f"Refusing {path}: member name {name!r} points outside the archive."
+        )
+
+
+def _check_members(path, names):
+    for name in names:
+        _check_name(path, name)
+    if len(names) != len(set(names)):
+        raise ModelFileError(f"Refusing {path}: a member name appears twice.")
+    extra = sorted(set(names) - set(MEMBER_LIMITS))
+    missing = sorted(set(MEMBER_LIMITS) - set(names))
+    if extra or missing:
+        raise ModelFileError(
+            f"{path} is not an awdids model file: unknown members {extra}, "
+            f"missing members {missing}."
+        )
+
+
+def _read_bounded(archive, path, name):
+    limit = MEMBER_LIMITS[name]
+    with archive.open(name) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise ModelFileError(
+            f"Refusing {path}: member {name} expands past its limit of {limit:,} bytes."
+        )
+    return data
+
+
+def read_members(path):
+    """Return ``{name: bytes}`` of the model file at ``path``, or refuse it.
+
+    Raises
+    ------
+    ModelFileError
+        Not a zip archive, truncated or damaged (a CRC mismatch included), a
+        member name that is absolute or climbs out with ``..``, a duplicate,
+        unknown or missing member, or a member larger than its limit.
+    """
+    # Opening may fail as any OSError (no such file, a folder); past that, every
+    # failure is the content's.
+    with open(path, "rb") as handle:
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                _check_members(path, archive.namelist())
+                return {
+                    name: _read_bounded(archive, path, name) for name in MEMBER_LIMITS
+                }
+        except ModelFileError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any parse failure means damage
+            raise ModelFileError(
+                f"{path} is not an awdids model file, or it is truncated or "
+                f"damaged ({type(error).__name__}: {error})."
+            ) from None
+
+
+def write_members(path, members):
+    """Write ``{name: bytes}`` as a deflated zip archive to ``path``."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)

@@ -1,0 +1,260 @@
+"""save_model and load_model: a fitted pipeline as data, never as pickled code."""
+
+import json
+
+from imblearn.pipeline import Pipeline as ImbPipeline
+from safetensors.torch import load as load_tensors
+from safetensors.torch import save as save_tensors
+from sklearn.pipeline import Pipeline
+
+from .._io import atomic_path
+from ..classification import AWDConvLSTMClassifier
+from ._archive import read_members, write_members
+from ._errors import ModelFileError
+from ._manifest import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    decode_value,
+    encode_value,
+    library_versions,
+    parse_manifest,
+)
+from ._steps import dump_steps, load_steps
+
+__all__ = ["save_model", "load_model"]
+
+# Parameters whose prefix skorch passes on to a part it builds. Callback and
+# dataset parameters are left out: their values can name callables.
+_FORWARDED_PREFIXES = (
+    "optimizer__",
+    "criterion__",
+    "module__",
+    "iterator_train__",
+    "iterator_valid__",
+)
+
+
+def _default_params():
+    return AWDConvLSTMClassifier().get_params(deep=False)
+
+
+def _is_default(value, default):
+    if value is default:
+        return True
+    try:
+        return bool(value == default)
+    except Exception:  # noqa: BLE001 - incomparable values differ
+        return False
+
+
+def _plain_params(clf):
+    """The classifier's parameters as plain data, or refuse the ones that are not."""
+    defaults = _default_params()
+    params = {}
+    for name, value in clf.get_params(deep=False).items():
+        try:
+            params[name] = encode_value(value)
+        except TypeError:
+            if name in defaults and _is_default(value, defaults[name]):
+                continue  # a class or object left at its default is rebuilt as is
+            raise ModelFileError(
+                f"save_model stores parameters as plain data; {name}={value!r} is "
+                "not plain data and not the default, so it could not be loaded "
+                "again without running code."
+            ) from None
+    return params
+
+
+def _split_pipeline(estimator):
+    if type(estimator) is AWDConvLSTMClassifier:
+        return "classifier", [], estimator, []
+    if isinstance(estimator, Pipeline) and estimator.steps:
+        *steps, (clf_name, clf) = estimator.steps
+        if type(clf) is AWDConvLSTMClassifier:
+            names = [name for name, _ in estimator.steps]
+            kept = [
+                (name, step)
+                for name, step in steps
+                if step not in (None, "passthrough")
+                and not hasattr(step, "fit_resample")
+            ]
+            return "pipeline", names, clf, kept
+    raise TypeError(
+        "save_model takes a fitted AWDConvLSTMClassifier or a Pipeline ending in "
+        f"one, got {type(estimator).__name__}."
+    )
+
+
+def save_model(estimator, path):
+    """Write a fitted awdids pipeline or classifier to ``path`` as data.
+
+    The file is a zip archive of three members: ``manifest.json`` (format
+    version, library versions, step names, the classifier's parameters, its
+    classes, input shape and scaling statistics), ``weights.safetensors`` (the
+    network's tensors, in a format that holds numbers only) and
+    ``steps.skops`` (the transformer steps, whose types must be in
+    :data:`awdids.model_file.ALLOWED_NODES`). Over-sampling steps, used only in
+    ``fit``, are stored as ``"passthrough"``. The file is written whole or not at
+    all.
+
+    Parameters
+    ----------
+    estimator : Pipeline or AWDConvLSTMClassifier
+        Fitted; a scikit-learn or imbalanced-learn pipeline must end in an
+        :class:`~awdids.AWDConvLSTMClassifier`.
+    path : str or path-like
+        File to write; replaced whole if it exists.
+
+    Raises
+    ------
+    TypeError
+        ``estimator`` is neither of the above.
+    ModelFileError
+        A classifier parameter is not plain data (a custom ``module``,
+        ``callbacks`` or ``train_split`` object), or a transformer step has a
+        type outside the allowlist: such a file could not be loaded safely.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from imblearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from awdids import AWDConvLSTMClassifier, load_model, save_model
+    >>> X = np.random.RandomState(0).rand(40, 4).astype(np.float32)
+    >>> y = np.array(["normal", "dos"] * 20)
+    >>> clf = AWDConvLSTMClassifier(hidden_channels=2, num_layers=1, max_epochs=1,
+    ...                             random_state=0)
+    >>> pipe = make_pipeline(StandardScaler(), clf).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.awdids")
+    >>> save_model(pipe, path)
+    >>> bool((load_model(path).predict(X) == pipe.predict(X)).all())
+    True
+    """
+    kind, names, clf, kept = _split_pipeline(estimator)
+    fitted, tensors = clf._fitted_state()
+    manifest = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "versions": library_versions(),
+        "kind": kind,
+        "steps": names,
+        "classifier": {"params": _plain_params(clf), **fitted},
+    }
+    members = {
+        "manifest.json": json.dumps(manifest, indent=1).encode("utf-8"),
+        "steps.skops": dump_steps(kept),
+        "weights.safetensors": save_tensors(tensors),
+    }
+    with atomic_path(path) as tmp:
+        write_members(tmp, members)
+
+
+def _decode_params(raw, path):
+    defaults = _default_params()
+    params = {}
+    for name, value in raw.items():
+        plain_default = name in defaults and _is_plain(defaults[name])
+        if not (plain_default or name.startswith(_FORWARDED_PREFIXES)):
+            raise ModelFileError(
+                f"Refusing {path}: the classifier parameter {name!r} is not one "
+                "that a model file may set."
+            )
+        params[name] = decode_value(value, name)
+    return params
+
+
+def _is_plain(value):
+    try:
+        encode_value(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _build_classifier(manifest, tensors, device, path):
+    section = manifest["classifier"]
+    params = _decode_params(section["params"], path)
+    params["device"] = device
+    try:
+        return AWDConvLSTMClassifier._from_fitted_state(params, section, tensors)
+    except ModelFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a crafted manifest fails anywhere
+        raise ModelFileError(
+            f"Refusing {path}: the classifier it describes cannot be built "
+            f"({type(error).__name__}: {error})."
+        ) from None
+
+
+def _assemble(manifest, kept, clf, path):
+    if manifest["kind"] == "classifier":
+        if manifest["steps"] or kept:
+            raise ModelFileError(f"Refusing {path}: a classifier file with steps.")
+        return clf
+    *names, _ = manifest["steps"] or [None]
+    kept = dict(kept)
+    if len(manifest["steps"]) < 1 or not set(kept) <= set(names):
+        raise ModelFileError(
+            f"Refusing {path}: its stored steps {sorted(kept)} do not match the "
+            f"step names {manifest['steps']}."
+        )
+    steps = [(name, kept.get(name, "passthrough")) for name in names]
+    return ImbPipeline([*steps, (manifest["steps"][-1], clf)])
+
+
+def load_model(path, *, device="cpu"):
+    """Read a file written by :func:`save_model`, running no code from it.
+
+    No pickle is ever read. The manifest is JSON; the classifier is built
+    afresh from its plain-valued parameters and the tensors are loaded into it
+    only if their names and shapes match the network those parameters describe;
+    the transformer steps are built by skops only when every object they name is
+    in :data:`awdids.model_file.ALLOWED_NODES`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save_model` (or ``awdids train``).
+    device : str, default="cpu"
+        Where the network runs (``"cpu"``, ``"cuda"``, ``"auto"``...).
+
+    Returns
+    -------
+    estimator : imblearn.pipeline.Pipeline or AWDConvLSTMClassifier
+        What was saved, ready to ``predict``.
+
+    Raises
+    ------
+    ModelFileError
+        For every refusal: not an awdids model file, truncated or damaged, an
+        unknown format version, unknown, missing or oversized members, unsafe
+        member names, objects outside the allowlist, parameters that are not
+        plain data, or tensors that do not fit the network.
+    OSError
+        The file cannot be opened.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from awdids import ModelFileError, load_model
+    >>> path = os.path.join(tempfile.mkdtemp(), "not-a-model.awdids")
+    >>> with open(path, "w") as file:
+    ...     _ = file.write("hello")
+    >>> try:
+    ...     load_model(path)
+    ... except ModelFileError as error:
+    ...     print("refused:", "not an awdids model file" in str(error))
+    refused: True
+
+    :func:`save_model` shows a round trip.
+    """
+    members = read_members(path)
+    manifest = parse_manifest(members["manifest.json"], path)
+    try:
+        tensors = load_tensors(members["weights.safetensors"])
+    except Exception as error:  # noqa: BLE001 - any parse failure means damage
+        raise ModelFileError(f"{path}: the weights are damaged ({error}).") from None
+    kept = load_steps(members["steps.skops"], path)
+    clf = _build_classifier(manifest, tensors, device, path)
+    return _assemble(manifest, kept, clf, path)

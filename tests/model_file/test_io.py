@@ -1,0 +1,146 @@
+import json
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+from imblearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+from awdids import (
+    AWDConvLSTMClassifier,
+    ModelFileError,
+    load_model,
+    make_awdids_pipeline,
+    save_model,
+)
+from awdids.model_file import ALLOWED_NODES, FORMAT_VERSION
+
+TINY_CLF = dict(
+    hidden_channels=2, num_layers=1, head_hidden=(4, 4), max_epochs=2, random_state=0
+)
+
+
+@pytest.fixture
+def fitted(tiny_pipeline_params, nsl_kdd_like_data):
+    X, y = nsl_kdd_like_data
+    return make_awdids_pipeline(random_state=0, **tiny_pipeline_params).fit(X, y), X
+
+
+def test_round_trip_keeps_predictions_and_parameters(fitted, tmp_path):
+    pipeline, X = fitted
+    path = tmp_path / "model.awdids"
+    save_model(pipeline, path)
+    restored = load_model(path)
+    np.testing.assert_array_equal(restored.predict_proba(X), pipeline.predict_proba(X))
+    np.testing.assert_array_equal(restored.predict(X), pipeline.predict(X))
+    assert [name for name, _ in restored.steps] == [n for n, _ in pipeline.steps]
+    assert restored.named_steps["oversample"] == "passthrough"
+    assert restored[-1].get_params(deep=False) == pipeline[-1].get_params(deep=False)
+    assert [p for p in tmp_path.iterdir()] == [path]  # no temporary file left
+
+
+def test_the_archive_holds_data_only(fitted, tmp_path):
+    pipeline, _ = fitted
+    path = tmp_path / "model.awdids"
+    save_model(pipeline, path)
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == [
+            "manifest.json",
+            "steps.skops",
+            "weights.safetensors",
+        ]
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["steps"] == ["preprocess", "oversample", "pca", "clf"]
+    assert manifest["classifier"]["classes"] == ["dos", "normal", "probe", "r2l", "u2r"]
+    assert manifest["versions"]["torch"] == torch.__version__
+
+
+def test_a_classifier_alone_round_trips(tmp_path):
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 4).astype(np.float32)
+    y = np.array([3, 7] * 30)
+    clf = AWDConvLSTMClassifier(class_weight="balanced", **TINY_CLF).fit(X, y)
+    save_model(clf, tmp_path / "clf.awdids")
+    restored = load_model(tmp_path / "clf.awdids")
+    assert isinstance(restored, AWDConvLSTMClassifier)
+    np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+    assert restored.predict(X).dtype.kind == "i"
+    torch.testing.assert_close(restored.criterion_.weight, clf.criterion_.weight)
+
+
+def test_a_loaded_classifier_trains_further(tmp_path):
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 4).astype(np.float32)
+    y = np.array(["a", "b"] * 30)
+    clf = AWDConvLSTMClassifier(**TINY_CLF).fit(X, y)
+    save_model(clf, tmp_path / "clf.awdids")
+    restored = load_model(tmp_path / "clf.awdids").partial_fit(X, y)
+    assert len(restored.history) == 2  # the loaded file keeps no history
+
+
+def test_a_pipeline_of_plain_scikit_learn_steps_round_trips(tmp_path):
+    X = np.random.RandomState(0).rand(40, 4)
+    y = np.array(["normal", "dos"] * 20)
+    pipe = make_pipeline(StandardScaler(), AWDConvLSTMClassifier(**TINY_CLF)).fit(X, y)
+    save_model(pipe, tmp_path / "m.awdids")
+    np.testing.assert_array_equal(
+        load_model(tmp_path / "m.awdids").predict_proba(X), pipe.predict_proba(X)
+    )
+
+
+def test_saving_a_step_outside_the_allowlist_is_refused(tmp_path):
+    X = np.random.RandomState(0).rand(40, 4)
+    y = np.array(["normal", "dos"] * 20)
+    pipe = make_pipeline(
+        FunctionTransformer(np.log1p), AWDConvLSTMClassifier(**TINY_CLF)
+    ).fit(X, y)
+    with pytest.raises(ModelFileError, match="FunctionTransformer"):
+        save_model(pipe, tmp_path / "m.awdids")
+    assert not (tmp_path / "m.awdids").exists()
+
+
+def test_saving_a_parameter_that_is_code_is_refused(tmp_path):
+    X = np.random.RandomState(0).rand(40, 4)
+    y = np.array(["normal", "dos"] * 20)
+    clf = AWDConvLSTMClassifier(criterion=torch.nn.NLLLoss, **TINY_CLF).fit(X, y)
+    with pytest.raises(ModelFileError, match="criterion=.*not plain data"):
+        save_model(clf, tmp_path / "m.awdids")
+
+
+def test_saving_something_else_is_a_type_error(tmp_path):
+    with pytest.raises(TypeError, match="got StandardScaler"):
+        save_model(StandardScaler(), tmp_path / "m.awdids")
+
+
+def test_the_paper_pipeline_needs_only_listed_types(fitted):
+    from awdids.model_file._steps import _schema, dump_steps, node_types
+
+    pipeline, _ = fitted
+    written = node_types(_schema(dump_steps([pipeline.steps[0], pipeline.steps[2]])))
+    assert written <= ALLOWED_NODES
+    assert ("sklearn.decomposition._pca.PCA", "ObjectNode") in written
+
+
+def test_other_files_are_refused(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    with pytest.raises(ModelFileError, match="not an awdids model file"):
+        load_model(path)
+
+
+def test_a_missing_file_is_an_os_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path / "absent.awdids")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_a_cpu_file_loads_on_cuda(fitted, tmp_path):
+    pipeline, X = fitted
+    save_model(pipeline, tmp_path / "m.awdids")
+    restored = load_model(tmp_path / "m.awdids", device="cuda")
+    np.testing.assert_allclose(
+        restored.predict_proba(X), pipeline.predict_proba(X), atol=1e-5
+    )
+    assert restored[-1].get_params()["device"] == "cuda"
