@@ -1,8 +1,30 @@
-"""The paper's AWD-CNN-LSTM as a skorch classifier."""
+"""The paper's AWD-CNN-LSTM as a skorch classifier.
+
+The classifier uses skorch's public extension points: ``initialize_module`` and
+``initialize_criterion`` (seeded initialisation, ``module__*``, class weights),
+``get_split_datasets`` (the default ``train_split`` comes from
+``validation_fraction``), ``get_iterator`` (whole-tensor batches with seeded
+shuffling, ``iterator_train__*`` and ``iterator_valid__*``), callbacks (batch-norm
+reset, early stopping, weight averaging) and ``infer``/``get_loss`` (autocast; the
+resolved device). It overrides these other skorch methods, each for one reason:
+
+- ``check_data``: labels are encoded in ``fit``; skorch's check would re-infer them.
+- ``forward_iter``: skorch's scoring callbacks pass ``net.device`` as the output
+  device, which may be ``"auto"``; it is mapped to the resolved device.
+- ``train_step_single`` and ``train_step``: float16 training on CUDA needs a
+  gradient scaler around the backward and the optimiser step, for which skorch
+  has no hook.
+- ``_initialize_module`` and ``_initialize_criterion`` (private): skorch moves
+  the module and the criterion to ``self.device`` there; with ``"auto"`` it is
+  handed the resolved device for that call only.
+- ``load_params``: the same, for skorch's ``map_location``.
+- ``__getstate__`` and ``__setstate__``: torch generators are not picklable,
+  and ``"auto"`` must survive unpickling.
+"""
 
 import contextlib
+import inspect
 import numbers
-import warnings
 
 import numpy as np
 import torch
@@ -17,58 +39,74 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from skorch import NeuralNetClassifier
 from skorch.callbacks import (
-    Callback,
-    EarlyStopping,
     EpochScoring,
     EpochTimer,
     PassthroughScoring,
     PrintLog,
     ProgressBar,
 )
-from skorch.dataset import ValidSplit, unpack_data
-from skorch.utils import TeeGenerator
+from skorch.dataset import unpack_data
+from skorch.utils import TeeGenerator, to_tensor
 
 from .._device import resolve_device
 from ..nn import AWDConvLSTMNet
 from ..nn._init import build_module, make_generator
-from ._averaging import WeightAverage
 from ._batching import TensorBatchIterator
+from ._callbacks import (
+    EarlyStoppingWhenValidated,
+    EpochBatchNormStats,
+    WeightAveraging,
+)
 from ._shape import check_input_shape
+from ._split import StratifiedValidSplit
 
 __all__ = ["AWDConvLSTMClassifier"]
 
 _PREDICT_BATCH = 4096
+# Parameters of the classifier that it passes to its module itself.
+_ARCHITECTURE = (
+    "input_shape",
+    "n_classes",
+    "hidden_channels",
+    "num_layers",
+    "kernel_size",
+    "weight_drop",
+    "head_hidden",
+)
 
 
 def _discard(*args, **kwargs):
     """A message sink that drops messages (picklable, unlike a lambda)."""
 
 
-class _EpochBatchNormStats(Callback):
-    """Reset batch-norm statistics at each epoch's start (see AWDConvLSTMNet)."""
-
-    def on_epoch_begin(self, net, **kwargs):
-        for module in net.module_.modules():
-            if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
-                module.reset_running_stats()
-
-
-class _EarlyStoppingWhenValidated(EarlyStopping):
-    """Early stopping that stands aside when a fit ran without a validation split.
-
-    ``get_split_datasets`` drops the split (with a warning) when a class has
-    too few rows for it; there is then no validation loss to watch.
-    """
-
-    def on_epoch_end(self, net, **kwargs):
-        if self.monitor in net.history[-1]:
-            super().on_epoch_end(net, **kwargs)
-
-
 def _valid_accuracy(net, X, y):
-    # Scores the cached validation outputs against the encoded labels.
-    proba = NeuralNetClassifier.predict_proba(net, X)
+    # Scores the cached validation outputs against the encoded labels. The
+    # output device is given, as the cache would otherwise move the outputs to
+    # ``net.device``, which may be "auto".
+    logits = torch.cat(list(net.forward_iter(X, training=False, device="cpu")))
+    proba = torch.softmax(logits, dim=-1).numpy()
     return float(np.mean(proba.argmax(axis=1) == np.asarray(y)))
+
+
+def _accepted_parameters(factory):
+    """Names ``factory`` accepts as keywords, or None when it takes ``**kwargs``."""
+    parameters = inspect.signature(factory).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return {p.name for p in parameters}
+
+
+def _check_iterator_params(prefix, iterator, net):
+    accepted = _accepted_parameters(iterator)
+    if accepted is None:
+        return
+    for name in net.get_params_for(prefix):
+        if name not in accepted:
+            raise ValueError(
+                f"{prefix}__{name} is not a parameter of {iterator.__name__} "
+                f"(it takes {sorted(accepted - {'dataset', 'self'})}); pass "
+                f"{prefix}=torch.utils.data.DataLoader for DataLoader's."
+            )
 
 
 def _check_tensors(tensors, expected):
@@ -104,8 +142,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     ----------
     module : torch.nn.Module class, default=AWDConvLSTMNet
         The network class, called with ``input_shape``, ``n_classes`` and the
-        architecture parameters below. Keep the default unless you replace
-        the architecture with one that takes the same arguments.
+        architecture parameters below, plus any ``module__*`` parameters (a
+        ``module__*`` that repeats an architecture parameter is refused). Keep
+        the default unless you replace the architecture with one that takes the
+        same arguments.
     input_shape : tuple of 4 int, default=None
         ``(T, C, H, W)``; its product must equal the number of features.
         ``None`` derives one (:func:`default_input_shape`: 80 features give
@@ -125,13 +165,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         Weights of the classes in the loss (as in scikit-learn); a dict maps
         original labels to weights, missing labels weigh 1.
     validation_fraction : float or None, default=0.1
-        Share of the training rows held out (stratified) to monitor
-        ``valid_loss`` and ``valid_acc``; ``None`` trains on all rows.
-    early_stopping : bool, default=True
-        With a validation split: stop after ``patience`` epochs without a
-        better ``valid_loss`` and restore the best epoch's weights.
-    patience : int, default=4
-        Epochs without improvement before stopping.
+        Share of the training rows held out to monitor ``valid_loss`` and
+        ``valid_acc``, by a :class:`StratifiedValidSplit` seeded from
+        ``random_state`` (it warns and trains on all rows when a class is too
+        small to split). ``None`` trains on all rows, or on ``train_split``'s.
     criterion : torch loss class, default=torch.nn.CrossEntropyLoss
         Loss on the logits (``class_weight`` becomes its ``weight``).
     optimizer : torch optimizer class, default=torch.optim.Adam
@@ -151,10 +188,19 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         Maximum passes over the training rows.
     batch_size : int, default=512
         Rows per training step.
-    train_split : None, default=None
-        Must stay ``None``: the validation split is ``validation_fraction``'s
-        stratified, seeded split. Any other value is refused at ``fit``
-        rather than silently ignored.
+    train_split : callable or None, default=None
+        skorch's ``train_split(dataset, y)``: it receives the standardised
+        rows and label codes of ``fit`` and returns the training and
+        validation datasets (skorch's ``ValidSplit``, a
+        :class:`StratifiedValidSplit`, ...). ``None`` uses
+        ``validation_fraction``; giving both is refused.
+    iterator_train, iterator_valid : class, default=TensorBatchIterator
+        Batch iterators (skorch's parameters). The default cuts batches from
+        whole tensors; it takes ``iterator_train__shuffle`` (default ``True``,
+        seeded from ``random_state``) and ``iterator_*__batch_size``.
+        ``torch.utils.data.DataLoader`` takes all of its own parameters.
+        Validation and prediction batches default to
+        ``max(batch_size, 4096)`` rows.
     device : str, default="cpu"
         ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` (CUDA when
         available, else the CPU).
@@ -168,10 +214,19 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     random_state : int, RandomState instance or None, default=None
         Seed of initialisation, shuffling, the validation split and the weight
         drop masks; the same seed gives the same predictions on the CPU.
+    warm_start : bool, default=False
+        ``fit`` on a fitted classifier trains on from its weights (as
+        ``partial_fit``) instead of starting afresh.
     verbose : int, default=0
         ``1`` prints skorch's epoch table and a progress bar.
     **kwargs
-        Other skorch parameters (``callbacks``, ``optimizer__weight_decay``, ...).
+        Other skorch parameters (``callbacks``, ``optimizer__weight_decay``,
+        ``module__*``, ``iterator_train__*``, ...). With a validation split,
+        early stopping is the default callback ``"early_stopping"`` (skorch's
+        :class:`~skorch.callbacks.EarlyStopping` watching ``valid_loss``,
+        ``patience=4``, restoring the best epoch's weights): set
+        ``callbacks__early_stopping__patience=10`` to wait longer, or
+        ``callbacks__early_stopping=None`` to turn it off.
 
     Attributes
     ----------
@@ -188,6 +243,12 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         The trained network.
     history_ : skorch.History
         Per-epoch losses, accuracies and durations.
+    device_ : torch.device
+        The device the network runs on (``device`` resolved).
+    classes_inferred_ : ndarray
+        The sorted labels of ``y``, of which the network's outputs are codes.
+    feature_names_in_ : ndarray of str
+        Column names of ``X`` in ``fit``, when it had string column names.
 
     Examples
     --------
@@ -215,10 +276,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         "head_hidden": [tuple, list],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither"), None],
-        # the split is validation_fraction's; a custom one is refused, not ignored
-        "train_split": [None],
-        "early_stopping": ["boolean"],
-        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
+        "train_split": [callable, None],
+        # labels come from y (sorted, as LabelEncoder); a fixed list is refused
+        "classes": [None],
+        "warm_start": ["boolean"],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "ema_decay": [Interval(numbers.Real, 0, 1, closed="left"), None],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -241,8 +302,6 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         head_hidden=(128, 64),
         class_weight=None,
         validation_fraction=0.1,
-        early_stopping=True,
-        patience=4,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=1e-3,
@@ -250,9 +309,12 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         max_epochs=20,
         batch_size=512,
         train_split=None,
+        iterator_train=TensorBatchIterator,
+        iterator_valid=TensorBatchIterator,
         device="cpu",
         mixed_precision=False,
         random_state=None,
+        warm_start=False,
         verbose=0,
         **kwargs,
     ):
@@ -264,7 +326,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             max_epochs=max_epochs,
             batch_size=batch_size,
             train_split=train_split,
+            iterator_train=iterator_train,
+            iterator_valid=iterator_valid,
             device=device,
+            warm_start=warm_start,
             verbose=verbose,
             **kwargs,
         )
@@ -276,8 +341,6 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self.head_hidden = head_hidden
         self.class_weight = class_weight
         self.validation_fraction = validation_fraction
-        self.early_stopping = early_stopping
-        self.patience = patience
         self.ema_decay = ema_decay
         self.mixed_precision = mixed_precision
         self.random_state = random_state
@@ -301,6 +364,24 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             raise ValueError(
                 f"head_hidden must be two positive ints, got {self.head_hidden!r}."
             )
+        if self.train_split is not None and self.validation_fraction is not None:
+            raise ValueError(
+                f"train_split={self.train_split!r} and validation_fraction="
+                f"{self.validation_fraction} both choose the validation rows; "
+                "set validation_fraction=None to use train_split."
+            )
+        for name in self.get_params_for("module"):
+            if name in _ARCHITECTURE:
+                raise ValueError(
+                    f"module__{name} repeats the classifier's own parameter; set "
+                    f"{name} instead."
+                )
+        if "weight" in self.get_params_for("criterion") and self.class_weight:
+            raise ValueError(
+                "criterion__weight and class_weight both weigh the classes; set one."
+            )
+        for prefix in ("iterator_train", "iterator_valid"):
+            _check_iterator_params(prefix, getattr(self, prefix), self)
 
     def _encode_targets(self, y):
         y = column_or_1d(y, warn=True)
@@ -357,10 +438,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
 
     @contextlib.contextmanager
     def _on_resolved_device(self):
-        # skorch reads ``self.device`` in many places (moving the module,
-        # criterion, batches and targets, its scoring callbacks, loading
-        # parameters); "auto" must reach it resolved while get_params keeps what
-        # the user set, so skorch's entry points run inside this context.
+        # skorch moves the module and the criterion, and maps loaded
+        # parameters, to ``self.device``; "auto" must reach those few calls
+        # resolved. Batches, targets and outputs use ``device_`` instead, so
+        # get_params keeps what the user set throughout fit and predict.
         requested = self.device
         resolved = getattr(self, "device_", None) or resolve_device(requested)
         self.device = str(resolved)
@@ -395,45 +476,63 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     def fit(self, X, y, **fit_params):
         """Train from scratch on ``X`` (n_samples, n_features) and labels ``y``.
 
+        With ``warm_start=True`` a fitted classifier trains on instead, as
+        :meth:`partial_fit` does.
+
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Training rows.
         y : array-like of shape (n_samples,)
             Any labels (strings, ints).
+        **fit_params : dict
+            Passed on to the module's ``forward`` and to ``train_split``.
 
         Returns
         -------
         self
         """
+        if self.warm_start and self._is_trained():
+            return self.partial_fit(X, y, **fit_params)
         X, y_codes = self._setup_first_fit(X, y)
         self.initialize()
         return self._train(X, y_codes, **fit_params)
 
-    def _train(self, X, y_codes, **fit_params):
-        # A fresh average starts from the current weights at every (partial)
-        # fit; afterwards the module keeps the averaged weights it predicts with.
-        self._weight_average_ = (
-            None
-            if self.ema_decay is None
-            else WeightAverage(self.module_, self.ema_decay)
+    def _is_trained(self):
+        return getattr(self, "initialized_", False) and hasattr(
+            self, "classes_inferred_"
         )
-        try:
-            with self._on_resolved_device():
-                return super().partial_fit(X, y_codes, **fit_params)
-        finally:
-            self._weight_average_ = None
+
+    def _train(self, X, y_codes, **fit_params):
+        return super().partial_fit(X, y_codes, **fit_params)
 
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Train further on ``X, y`` (from scratch when not fitted yet).
 
-        Labels must be among ``classes_`` of the first fit. Training goes on
-        from the weights the model predicts with (the average, with
-        ``ema_decay``), and a new average starts from them.
+        Training goes on from the weights the model predicts with (the
+        average, with ``ema_decay``), and a new average starts from them.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Training rows, with the features of the first fit.
+        y : array-like of shape (n_samples,)
+            Labels, all among ``classes_`` of the first fit.
+        classes : None
+            Unused (scikit-learn's ``partial_fit`` signature); the classes are
+            those of the first fit.
+        **fit_params : dict
+            Passed on to the module's ``forward`` and to ``train_split``.
+
+        Returns
+        -------
+        self
         """
-        if not getattr(self, "initialized_", False) or not hasattr(
-            self, "classes_inferred_"
-        ):
-            return self.fit(X, y, **fit_params)
+        if not self._is_trained():
+            X, y_codes = self._setup_first_fit(X, y)
+            self.initialize()
+            return self._train(X, y_codes, **fit_params)
+        self._check_params()
         X = validate_data(self, X, reset=False, dtype=np.float32)
         y = column_or_1d(y, warn=True)
         unknown = np.setdiff1d(y, self.classes_inferred_)
@@ -476,55 +575,56 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
 
     @property
     def _default_callbacks(self):
+        # Scoring and early stopping stand aside in a fit without validation
+        # rows, so the callbacks (and callbacks__* parameters) are the same
+        # whatever the split.
         callbacks = [
-            ("epoch_batch_norm_stats", _EpochBatchNormStats()),
+            ("epoch_batch_norm_stats", EpochBatchNormStats()),
             ("epoch_timer", EpochTimer()),
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            (
+                "valid_acc",
+                EpochScoring(_valid_accuracy, name="valid_acc", lower_is_better=False),
+            ),
         ]
         # get_params() reads this property, so it must not fail on odd values.
-        validating = isinstance(self.validation_fraction, numbers.Real) and (
-            self.validation_fraction > 0
+        if isinstance(self.ema_decay, numbers.Real):
+            averaging = WeightAveraging(
+                self.ema_decay, max(self.batch_size, _PREDICT_BATCH)
+            )
+            callbacks.insert(1, ("weight_averaging", averaging))
+        stopping = EarlyStoppingWhenValidated(
+            monitor="valid_loss",
+            patience=4,
+            load_best=True,
+            sink=print if self._is_verbose() else _discard,
         )
-        if validating:
-            callbacks += [
-                ("valid_loss", PassthroughScoring(name="valid_loss")),
-                (
-                    "valid_acc",
-                    EpochScoring(
-                        _valid_accuracy, name="valid_acc", lower_is_better=False
-                    ),
-                ),
-            ]
-            if self.early_stopping is True:
-                callbacks.append(
-                    (
-                        "early_stopping",
-                        _EarlyStoppingWhenValidated(
-                            monitor="valid_loss",
-                            patience=self.patience,
-                            load_best=True,
-                            sink=print if self._is_verbose() else _discard,
-                        ),
-                    )
-                )
-        callbacks.append(("print_log", PrintLog()))
+        callbacks += [("early_stopping", stopping), ("print_log", PrintLog())]
         if self._is_verbose():
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks
 
     def initialize_module(self):
-        def factory():
-            return self.module(
-                input_shape=self.input_shape_,
-                n_classes=len(self.classes_inferred_),
-                hidden_channels=self.hidden_channels,
-                num_layers=self.num_layers,
-                kernel_size=self.kernel_size,
-                weight_drop=self.weight_drop,
-                head_hidden=tuple(self.head_hidden),
+        architecture = dict(
+            input_shape=self.input_shape_,
+            n_classes=len(self.classes_inferred_),
+            hidden_channels=self.hidden_channels,
+            num_layers=self.num_layers,
+            kernel_size=self.kernel_size,
+            weight_drop=self.weight_drop,
+            head_hidden=tuple(self.head_hidden),
+        )
+        extra = self.get_params_for("module")
+        accepted = _accepted_parameters(self.module)
+        unknown = [] if accepted is None else sorted(set(extra) - accepted)
+        if unknown:
+            raise ValueError(
+                f"module__{unknown[0]} is not a parameter of {self.module.__name__}."
             )
-
-        self.module_ = build_module(factory, self._init_rng_, self.device_)
+        self.module_ = build_module(
+            lambda: self.module(**architecture, **extra), self._init_rng_, self.device_
+        )
         self.module_.recurrent.set_rng(getattr(self, "_train_rng_", None))
         return self
 
@@ -545,34 +645,48 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         return self
 
     def get_split_datasets(self, X, y=None, **fit_params):
+        # skorch's own, with the validation_fraction split as the default
         dataset = self.get_dataset(X, y)
-        if not self.validation_fraction:
-            return dataset, None
-        counts = np.bincount(y)
-        n_valid = int(np.ceil(self.validation_fraction * len(y)))
-        if counts.min() < 2 or n_valid < len(counts):
-            warnings.warn(
-                "validation_fraction ignored: a stratified split needs at least 2 "
-                f"rows per class and {len(counts)} validation rows (class counts "
-                f"{counts.tolist()}); training on all rows without early stopping.",
-                UserWarning,
-                stacklevel=3,
+        split = self.train_split
+        if split is None and self.validation_fraction is not None:
+            split = StratifiedValidSplit(
+                float(self.validation_fraction), random_state=self._split_seed_
             )
+        if split is None:
             return dataset, None
-        split = ValidSplit(
-            self.validation_fraction, stratified=True, random_state=self._split_seed_
+        return split(dataset, y, **fit_params)
+
+    def get_iterator(self, dataset, training=False):
+        prefix = "iterator_train" if training else "iterator_valid"
+        iterator = getattr(self, prefix)
+        kwargs = self.get_params_for(prefix)
+        default_batch = (
+            self.batch_size if training else max(self.batch_size, _PREDICT_BATCH)
         )
-        return split(dataset, y)
+        kwargs.setdefault("batch_size", default_batch)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        accepted = _accepted_parameters(iterator)
+        if training and (accepted is None or "shuffle" in accepted):
+            kwargs.setdefault("shuffle", True)
+            if kwargs["shuffle"] and (accepted is None or "generator" in accepted):
+                kwargs.setdefault("generator", self._shuffle_rng_)
+        return iterator(dataset, **kwargs)
 
     def infer(self, x, **fit_params):
+        x = to_tensor(x, device=self.device_)
         with self._autocast():
-            logits = super().infer(x, **fit_params)
+            logits = self.module_(x, **fit_params)
         return logits.float()
 
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        return self.criterion_(y_pred, to_tensor(y_true, device=self.device_))
+
     def forward_iter(self, X, training=False, device="cpu"):
-        # predict_proba, forward and evaluation all run through here
-        with self._on_resolved_device():
-            yield from super().forward_iter(X, training=training, device=device)
+        # skorch's scoring callbacks pass net.device, which may be "auto"
+        if device == "auto":
+            device = self.device_
+        yield from super().forward_iter(X, training=training, device=device)
 
     def load_params(self, *args, **kwargs):
         with self._on_resolved_device():
@@ -592,39 +706,18 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     def train_step(self, batch, **fit_params):
         scaler = self._grad_scaler()
         if scaler is None:
-            step = super().train_step(batch, **fit_params)
-        else:
-            self._zero_grad_optimizer()
-            step = self.train_step_single(batch, **fit_params)
-            self.notify(
-                "on_grad_computed",
-                named_parameters=TeeGenerator(self.get_all_learnable_params()),
-                batch=batch,
-                training=True,
-            )
-            scaler.step(self.optimizer_)
-            scaler.update()
-        average = getattr(self, "_weight_average_", None)
-        if average is not None:
-            average.update()
+            return super().train_step(batch, **fit_params)
+        self._zero_grad_optimizer()
+        step = self.train_step_single(batch, **fit_params)
+        self.notify(
+            "on_grad_computed",
+            named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch,
+            training=True,
+        )
+        scaler.step(self.optimizer_)
+        scaler.update()
         return step
-
-    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        # Train on the raw weights; validate, checkpoint and predict with the
-        # average (swapped in after each training pass).
-        average = getattr(self, "_weight_average_", None) if training else None
-        if average is not None:
-            average.use_raw()
-        super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
-        if average is not None:
-            average.use_average(iterator.X, max(self.batch_size, _PREDICT_BATCH))
-
-    def get_iterator(self, dataset, training=False):
-        if training:
-            return TensorBatchIterator(
-                dataset, self.batch_size, shuffle=True, generator=self._shuffle_rng_
-            )
-        return TensorBatchIterator(dataset, max(self.batch_size, _PREDICT_BATCH))
 
     def _fitted_state(self):
         """Plain-valued fitted attributes and named tensors (for model files)."""
@@ -694,7 +787,6 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             "_train_rng_",
             "_shuffle_rng_",
             "_grad_scaler_",
-            "_weight_average_",
         ):
             state.pop(name, None)  # generators cannot be pickled; the scaler is
             # training state, recreated when training resumes

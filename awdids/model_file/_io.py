@@ -23,14 +23,15 @@ from ._steps import dump_steps, load_steps
 
 __all__ = ["save_model", "load_model"]
 
-# Parameters whose prefix skorch passes on to a part it builds. Callback and
-# dataset parameters are left out: their values can name callables.
+# Parameters whose prefix skorch passes on to a part it builds. Their values
+# are plain data, which names no code.
 _FORWARDED_PREFIXES = (
     "optimizer__",
     "criterion__",
     "module__",
     "iterator_train__",
     "iterator_valid__",
+    "callbacks__",
 )
 
 
@@ -52,6 +53,8 @@ def _plain_params(clf):
     defaults = _default_params()
     params = {}
     for name, value in clf.get_params(deep=False).items():
+        if name.startswith("_"):
+            continue  # skorch's bookkeeping (_params_to_validate), rebuilt on init
         try:
             params[name] = encode_value(value)
         except TypeError:

@@ -88,7 +88,7 @@ def test_the_fitted_classifier_predicts_with_the_averaged_weights(monkeypatch):
 
     monkeypatch.setattr(WeightAverage, "use_average", recording_use_average)
     X, y = make_problem(600)
-    params = {**TINY, "ema_decay": 0.9, "early_stopping": False}
+    params = {**TINY, "ema_decay": 0.9, "callbacks__early_stopping": None}
     clf = AWDConvLSTMClassifier(**params).fit(X, y)
     assert len(swaps) == params["max_epochs"]
     average, raw = swaps[-1]

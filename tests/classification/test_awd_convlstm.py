@@ -38,7 +38,7 @@ def test_learns_a_small_multiclass_problem():
         num_layers=2,
         max_epochs=40,
         batch_size=32,
-        patience=10,
+        callbacks__early_stopping__patience=10,
         lr=3e-3,
         random_state=0,
     )
@@ -120,7 +120,7 @@ def test_early_stopping_restores_best_epoch(ema_decay):
             "ema_decay": ema_decay,
             "validation_fraction": 0.2,
             "max_epochs": 30,
-            "patience": 2,
+            "callbacks__early_stopping__patience": 2,
             "lr": 0.05,
         }
     )
@@ -167,7 +167,22 @@ def test_default_input_shape_for_paper_features():
         ({"weight_drop": -0.1}, "weight_drop"),
         ({"kernel_size": 2}, "kernel_size must be odd"),
         ({"class_weight": "auto"}, "class_weight"),
-        ({"train_split": lambda ds, y: (ds, None)}, "train_split"),
+        (
+            {"train_split": lambda ds, y: (ds, None), "validation_fraction": 0.1},
+            "both choose the validation rows",
+        ),
+        ({"train_split": "yes"}, "train_split"),
+        ({"classes": ["a", "b"]}, "classes"),
+        ({"module__hidden_channels": 3}, "module__hidden_channels repeats"),
+        ({"module__dropout": 0.5}, "module__dropout is not a parameter of"),
+        (
+            {"iterator_train__num_workers": 2},
+            "iterator_train__num_workers is not a parameter of TensorBatchIterator",
+        ),
+        (
+            {"class_weight": "balanced", "criterion__weight": torch.ones(3)},
+            "criterion__weight and class_weight",
+        ),
     ],
 )
 def test_bad_parameters_fail_before_training(params, match):
@@ -275,10 +290,8 @@ def test_fit_without_a_possible_validation_split_warns_and_trains():
     X, y = make_problem(300)
     y = y.astype(object)
     y[0] = "u2r"
-    clf = AWDConvLSTMClassifier(
-        **{**TINY, "validation_fraction": 0.1, "early_stopping": True}
-    )
-    with pytest.warns(UserWarning, match="validation_fraction ignored"):
+    clf = AWDConvLSTMClassifier(**{**TINY, "validation_fraction": 0.1})
+    with pytest.warns(UserWarning, match="validation split dropped"):
         clf.fit(X, y)
     assert len(clf.history_) == TINY["max_epochs"]
     assert "valid_loss" not in clf.history_[-1]

@@ -166,7 +166,7 @@ def test_an_unknown_format_version_is_refused(model_copy, sentinel):
     "param, value",
     [
         ("module", "os.system"),
-        ("callbacks__print_log__sink", "builtins.exec"),
+        ("dataset", "os.system"),
         ("no_such_parameter", 1),
     ],
 )

@@ -70,6 +70,21 @@ def test_a_classifier_alone_round_trips(tmp_path):
     torch.testing.assert_close(restored.criterion_.weight, clf.criterion_.weight)
 
 
+def test_skorch_parameters_round_trip(tmp_path):
+    X = np.random.RandomState(0).rand(60, 4).astype(np.float32)
+    y = np.array(["a", "b"] * 30)
+    clf = AWDConvLSTMClassifier(
+        **TINY_CLF,
+        callbacks__early_stopping__patience=7,
+        optimizer__weight_decay=1e-4,
+        iterator_valid__batch_size=16,
+    ).fit(X, y)
+    save_model(clf, tmp_path / "clf.awdids")
+    restored = load_model(tmp_path / "clf.awdids")
+    assert restored.get_params(deep=False) == clf.get_params(deep=False)
+    assert dict(restored.callbacks_)["early_stopping"].patience == 7
+
+
 def test_a_loaded_classifier_trains_further(tmp_path):
     rng = np.random.RandomState(0)
     X = rng.rand(60, 4).astype(np.float32)
