@@ -1,13 +1,14 @@
-"""Matplotlib figures of ``awdids reproduce``; each is saved to a PNG and closed."""
+"""Matplotlib figures of ``awdids reproduce``; each is saved to a PNG.
 
-import matplotlib
+Figures are drawn on :class:`matplotlib.figure.Figure` objects and saved
+directly, without pyplot: no backend is selected or changed, and nothing is
+left open. matplotlib is imported when the first figure is drawn, so importing
+awdids needs no matplotlib (``pip install "awdids[plot]"`` brings it).
+"""
 
-matplotlib.use("Agg")  # files only; no display is needed or assumed
+import numpy as np
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .._io import atomic_path  # noqa: E402
+from .._io import atomic_path
 
 __all__ = [
     "plot_pca_variance",
@@ -18,16 +19,27 @@ __all__ = [
 ]
 
 
+def _figure(figsize):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(
+            "awdids draws its figures with matplotlib, which is not installed: "
+            'pip install "awdids[plot]"'
+        ) from None
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
+
+
 def _save(fig, path):
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
-    plt.close(fig)
 
 
 def plot_pca_variance(explained_variance_ratio, n_components, path):
     """Fig 4: cumulative explained variance of PCA over the 122 features."""
     cumulative = np.cumsum(explained_variance_ratio)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _figure((6, 4))
     ax.plot(np.arange(1, len(cumulative) + 1), cumulative, color="C0")
     mark = cumulative[n_components - 1]
     ax.axvline(n_components, color="C3", linestyle="--")
@@ -49,7 +61,7 @@ def plot_pca_variance(explained_variance_ratio, n_components, path):
 
 def plot_gan_convergence(histories, path):
     """Fig 7: fit RMSE per epoch, one line per (loss, class)."""
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _figure((6, 4))
     for (loss, label), history in histories.items():
         rmse = history["fit_rmse"]
         ax.plot(np.arange(1, len(rmse) + 1), rmse, label=f"{loss} / {label}")
@@ -69,7 +81,7 @@ def plot_model_metrics(summary, path, metrics=("accuracy", "macro_f1", "weighted
     names = list(summary)
     x = np.arange(len(names))
     width = 0.8 / len(metrics)
-    fig, ax = plt.subplots(figsize=(max(8, len(names) * 0.9), 4.5))
+    fig, ax = _figure((max(8, len(names) * 0.9), 4.5))
     for k, metric in enumerate(metrics):
         means = [summary[n][metric]["mean"] for n in names]
         stds = [summary[n][metric]["std"] for n in names]
@@ -85,7 +97,7 @@ def plot_detection_time(summary, path):
     """Fig 9: microseconds per test record for every model."""
     names = list(summary)
     times = [summary[n]["predict_us_per_row"]["mean"] for n in names]
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = _figure((7, 4))
     ax.barh(names, times, color="C2")
     ax.set(
         xscale="log",
@@ -100,7 +112,7 @@ def plot_confusion_matrix(matrix, labels, title, path):
     """Confusion matrix with row-normalised colours and raw counts."""
     matrix = np.asarray(matrix)
     shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    fig, ax = plt.subplots(figsize=(5, 4.5))
+    fig, ax = _figure((5, 4.5))
     ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     for i in range(len(labels)):
         for j in range(len(labels)):
