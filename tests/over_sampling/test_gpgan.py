@@ -250,3 +250,17 @@ def test_cuda_end_to_end():
     assert (synthetic <= minor.max(axis=0)).all()
     restored = pickle.loads(pickle.dumps(sampler))
     assert restored.sample(5, "minor").shape == (5, 8)
+
+
+def test_monitoring_changes_neither_the_generators_nor_the_rows():
+    X, y = make_data()
+    watched, X_watched, _ = fit_minor(X, y, monitor=True)
+    unwatched, X_unwatched, _ = fit_minor(X, y, monitor=False)
+    assert len(watched.history_["minor"]["fit_rmse"]) == TINY["epochs"]
+    assert "fit_rmse" not in unwatched.history_["minor"]
+    for a, b in zip(
+        watched.generators_["minor"].state_dict().values(),
+        unwatched.generators_["minor"].state_dict().values(),
+    ):
+        assert torch.equal(a, b)
+    np.testing.assert_array_equal(X_watched, X_unwatched)
