@@ -80,7 +80,13 @@ def test_works_as_the_cv_of_a_grid_search():
         scoring="accuracy",
     )
     search.fit(X, y, groups=attack)
-    assert len(search.cv_results_["split1_test_score"]) == 2
+    # the search scored exactly the folds the splitter gives for these groups
+    folds = list(NovelAttackKFold(n_splits=2).split(X, y, groups=attack))
+    for k, (train, test) in enumerate(folds):
+        for i, C in enumerate([0.1, 1.0]):
+            model = LogisticRegression(C=C, max_iter=200).fit(X[train], y[train])
+            expected = model.score(X[test], y[test])
+            assert search.cv_results_[f"split{k}_test_score"][i] == expected
 
 
 @pytest.mark.parametrize(
