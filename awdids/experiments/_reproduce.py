@@ -7,6 +7,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import train_test_split
 
+from .._environment import describe_environment
 from .._io import prepare_out_dir, write_json_atomic, write_text_atomic
 from ..datasets import CATEGORY_NAMES, fetch_nsl_kdd
 from ..evaluation import fit_and_score
@@ -185,6 +186,7 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, log=print):
     stages["total"] = time.perf_counter() - started
 
     metrics = {
+        "environment": describe_environment(),
         "quick": quick,
         "seeds": seeds,
         "n_train": len(y_train),

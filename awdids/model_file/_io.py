@@ -7,6 +7,7 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 from sklearn.pipeline import Pipeline
 
+from .._environment import library_versions
 from .._io import atomic_path
 from ..classification import AWDConvLSTMClassifier
 from ._archive import read_members, write_members
@@ -16,7 +17,6 @@ from ._manifest import (
     FORMAT_VERSION,
     decode_value,
     encode_value,
-    library_versions,
     parse_manifest,
 )
 from ._steps import dump_steps, load_steps

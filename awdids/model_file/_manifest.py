@@ -10,8 +10,6 @@ never written and never read.
 import json
 import math
 import numbers
-import platform
-from importlib import metadata
 
 from ._errors import ModelFileError
 
@@ -20,35 +18,13 @@ __all__ = [
     "FORMAT_VERSION",
     "decode_value",
     "encode_value",
-    "library_versions",
     "parse_manifest",
 ]
 
 FORMAT_NAME = "awdids-model"
 #: The version this awdids writes and the only one it reads.
 FORMAT_VERSION = 1
-_LIBRARIES = (
-    "awdids",
-    "torch",
-    "skorch",
-    "scikit-learn",
-    "imbalanced-learn",
-    "skops",
-    "safetensors",
-    "numpy",
-)
 _MAX_DEPTH = 8
-
-
-def library_versions():
-    """Versions of Python and the libraries a model file depends on."""
-    versions = {"python": platform.python_version()}
-    for name in _LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
 
 
 def _is_plain_scalar(value):
