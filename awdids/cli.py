@@ -211,8 +211,8 @@ def _cmd_predict(args):
 
     from tqdm.auto import tqdm
 
-    from ._flows_csv import labels_to_categories, read_flow_chunks
     from ._io import atomic_path
+    from .datasets._flows import labels_to_categories, read_flow_chunks
     from .model_file import load_model
 
     if args.out is not None and args.out.is_dir():

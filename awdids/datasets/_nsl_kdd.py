@@ -3,12 +3,12 @@
 import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
 from ._download import download_file
-from ._schema import CATEGORICAL_FEATURES, FEATURE_NAMES, NUMERIC_FEATURES
+from ._records import LABEL_COLUMNS, read_records
+from ._schema import FEATURE_NAMES
 from ._taxonomy import CATEGORY_NAMES, attack_to_category
 
 __all__ = ["fetch_nsl_kdd", "get_data_home", "DEFAULT_MIRRORS", "SUBSETS"]
@@ -41,7 +41,7 @@ DEFAULT_MIRRORS = (
     "https://raw.githubusercontent.com/defcom17/NSL_KDD/master/",
 )
 
-_COLUMNS = (*FEATURE_NAMES, "attack", "difficulty")
+_COLUMNS = (*FEATURE_NAMES, *LABEL_COLUMNS)
 
 _DESCR = """\
 NSL-KDD network intrusion detection data set
@@ -133,10 +133,6 @@ def _locate(subset, data_home, download_if_missing, mirrors, n_retries, delay):
         raise OSError(f"{error}\n{where}") from error
 
 
-def _first_bad_row(mask):
-    return int(np.flatnonzero(mask)[0])
-
-
 def parse_nsl_kdd(path):
     """Read one NSL-KDD file into a DataFrame with named, validated columns.
 
@@ -153,8 +149,9 @@ def parse_nsl_kdd(path):
     Raises
     ------
     ValueError
-        A line with the wrong number of fields, or a non-numeric value in a
-        numeric column; the message names the file, the line and the column.
+        A line with the wrong number of fields, or an empty, non-numeric or
+        infinite value in a numeric column; the message names the file, the line
+        and the column.
 
     Examples
     --------
@@ -167,35 +164,7 @@ def parse_nsl_kdd(path):
     >>> frame.shape, frame.loc[0, "service"], frame.loc[0, "attack"]
     ((1, 43), 'http', 'normal')
     """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(
-            path,
-            header=None,
-            names=list(_COLUMNS),
-            dtype={name: str for name in (*CATEGORICAL_FEATURES, "attack")},
-            skipinitialspace=True,
-        )
-    except pd.errors.ParserError as error:
-        raise ValueError(
-            f"{path}: malformed line, expected {len(_COLUMNS)} comma-separated "
-            f"fields: {error}"
-        ) from error
-    incomplete = frame.isna().any(axis=1).to_numpy()
-    if incomplete.any():
-        row = _first_bad_row(incomplete)
-        raise ValueError(
-            f"{path}, line {row + 1}: expected {len(_COLUMNS)} comma-separated "
-            "fields with no empty value."
-        )
-    for column in (*NUMERIC_FEATURES, "difficulty"):
-        if not pd.api.types.is_numeric_dtype(frame[column]):
-            numbers = pd.to_numeric(frame[column], errors="coerce")
-            row = _first_bad_row(numbers.isna().to_numpy())
-            raise ValueError(
-                f"{path}, line {row + 1}: column {column!r} holds the non-numeric "
-                f"value {frame[column].iloc[row]!r}."
-            )
+    (frame,) = read_records(Path(path), widths=(len(_COLUMNS),))
     return frame
 
 

@@ -6,6 +6,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder
 
 from ..datasets import CATEGORICAL_FEATURES, CATEGORY_VOCABULARY, NUMERIC_FEATURES
+from ..datasets._records import check_numeric_columns
 
 __all__ = ["make_nsl_kdd_preprocessor", "nsl_kdd_one_hot_groups", "N_OUTPUT_FEATURES"]
 
@@ -19,19 +20,7 @@ def _check_finite_numbers(X):
     """Refuse non-numeric, missing or infinite values, naming column and row."""
     if not isinstance(X, pd.DataFrame):
         X = pd.DataFrame(np.asarray(X, dtype=object))
-    for column in X.columns:
-        raw = X[column]
-        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(values)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            value = raw.iloc[row]
-            value = value.item() if isinstance(value, np.generic) else value
-            raise ValueError(
-                f"column {column!r} holds {value!r} in row {row} (0-based) "
-                f"({int(bad.sum())} such value(s)): numeric NSL-KDD columns must "
-                "hold finite numbers."
-            )
+    check_numeric_columns(X, X.columns, lambda position: f"row {position} (0-based)")
 
 
 class _FiniteMinMaxScaler(MinMaxScaler):

@@ -1,0 +1,42 @@
+"""A user's NSL-KDD records, in chunks: features, labels and unseen text values."""
+
+import numpy as np
+
+from ._records import read_records
+from ._schema import CATEGORY_VOCABULARY, FEATURE_NAMES
+from ._taxonomy import CATEGORY_NAMES, attack_to_category
+
+__all__ = ["read_flow_chunks", "labels_to_categories"]
+
+
+def _count_unseen(chunk, counter):
+    for column, vocabulary in CATEGORY_VOCABULARY.items():
+        unseen = ~chunk[column].astype(str).isin(vocabulary)
+        counter[column] = counter.get(column, 0) + int(unseen.sum())
+
+
+def read_flow_chunks(path, *, chunksize=50_000, unseen_counter=None):
+    """Yield ``(features, labels)`` DataFrame/Series chunks of an NSL-KDD CSV.
+
+    The file has the 41 feature columns, with or without a header line, and
+    optionally label columns (attack name or category, difficulty); it is read
+    and checked by :func:`~awdids.datasets._records.read_records`. ``labels``
+    is None when the file has none. Text values outside the NSL-KDD vocabulary
+    are counted per column into ``unseen_counter`` (a dict).
+    """
+    for chunk in read_records(path, chunksize=chunksize):
+        if unseen_counter is not None:
+            _count_unseen(chunk, unseen_counter)
+        label_column = next(
+            (c for c in ("attack", "label", "target") if c in chunk.columns), None
+        )
+        labels = None if label_column is None else chunk[label_column].str.strip()
+        yield chunk[list(FEATURE_NAMES)], labels
+
+
+def labels_to_categories(labels):
+    """Category names as they are, attack names mapped to their category."""
+    labels = np.asarray(labels, dtype=str)
+    if np.isin(np.char.lower(labels), CATEGORY_NAMES).all():
+        return np.char.lower(labels)
+    return attack_to_category(labels)
