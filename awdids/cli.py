@@ -95,8 +95,8 @@ def _cmd_search(args):
     from sklearn.model_selection import train_test_split
 
     from ._io import prepare_out_dir, write_json_atomic, write_text_atomic
+    from ._markdown import markdown_table
     from .datasets import fetch_nsl_kdd
-    from .experiments._report import _table
     from .model_selection import NovelAttackKFold, search_pipeline
 
     grid = _parse_assignments(args.param, many=True) or {
@@ -151,7 +151,7 @@ def _cmd_search(args):
         [f"{v:.4f}" if isinstance(v, float) else v for v in row]
         for row in table.itertuples(index=False)
     ]
-    write_text_atomic(out / "search.md", _table(columns, rows) + "\n")
+    write_text_atomic(out / "search.md", markdown_table(columns, rows) + "\n")
     _log(f"best {search.best_params_} ({args.scoring} {search.best_score_:.4f})")
     _log(f"wrote {out / 'search.json'} and {out / 'search.md'}")
     return 0

@@ -1,5 +1,7 @@
 """Plain-text tables of evaluation results."""
 
+from .._markdown import markdown_table
+
 __all__ = ["format_results_table"]
 
 
@@ -33,7 +35,7 @@ def format_results_table(results, *, classes=()):
     timed = any("fit_seconds" in r for r in results.values())
     if timed:
         header += ["fit s", "predict s"]
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    rows = []
     for name, r in results.items():
         cells = [name] + [
             f"{r[key]:.4f}"
@@ -51,5 +53,5 @@ def format_results_table(results, *, classes=()):
         if timed:
             cells += [f"{r.get('fit_seconds', float('nan')):.1f}"]
             cells += [f"{r.get('predict_seconds', float('nan')):.2f}"]
-        rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+        rows.append(cells)
+    return markdown_table(header, rows)

@@ -2,13 +2,11 @@
 
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
-from sklearn.decomposition import PCA
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 
-from ..classification import AWDConvLSTMClassifier
 from ..evaluation import make_baselines
-from ..pipeline import PAPER_OVERSAMPLING, make_awdids_pipeline
+from ..pipeline import PAPER_OVERSAMPLING, PAPER_PCA_COMPONENTS, make_awdids_pipeline
 from ..preprocessing import make_nsl_kdd_preprocessor
 
 __all__ = ["make_models", "Budget", "FULL_BUDGET", "QUICK_BUDGET"]
@@ -25,7 +23,13 @@ class Budget:
         self.n_components = n_components
 
 
-FULL_BUDGET = Budget(clf={}, sampler={}, svm_rows=10_000, mlp_iter=50, n_components=80)
+FULL_BUDGET = Budget(
+    clf={},
+    sampler={},
+    svm_rows=10_000,
+    mlp_iter=50,
+    n_components=PAPER_PCA_COMPONENTS,
+)
 QUICK_BUDGET = Budget(
     clf=dict(
         hidden_channels=4,
@@ -41,18 +45,20 @@ QUICK_BUDGET = Budget(
 )
 
 
-def _deep(budget, seed, weight_drop=None, sampler=None):
-    params = dict(budget.clf, random_state=seed)
-    if weight_drop is not None:
-        params["weight_drop"] = weight_drop
-    steps = [("preprocess", make_nsl_kdd_preprocessor())]
-    if sampler is not None:
-        steps.append(("oversample", sampler))
-    steps += [
-        ("pca", PCA(n_components=budget.n_components, random_state=seed)),
-        ("clf", AWDConvLSTMClassifier(**params)),
-    ]
-    return Pipeline(steps)
+def _deep(budget, seed, *, oversample, **clf_params):
+    """The paper's pipeline at ``budget``.
+
+    ``oversample`` replaces its GP-GAN step (``"passthrough"`` for none);
+    ``None`` keeps the GP-GAN, with the budget's sampler parameters.
+    """
+    params = {f"clf__{k}": v for k, v in {**budget.clf, **clf_params}.items()}
+    if oversample is None:
+        params.update({f"oversample__{k}": v for k, v in budget.sampler.items()})
+    else:
+        params["oversample"] = oversample
+    return make_awdids_pipeline(
+        random_state=seed, pca__n_components=budget.n_components, **params
+    )
 
 
 def make_models(seed, budget=FULL_BUDGET):
@@ -82,12 +88,6 @@ def make_models(seed, budget=FULL_BUDGET):
     (['LinearSVC', 'RBF SVM', 'RandomForest'], 'AWD-CNN-LSTM + GP-GAN')
     """
     pre = make_nsl_kdd_preprocessor
-    gp_gan = make_awdids_pipeline(
-        random_state=seed,
-        pca__n_components=budget.n_components,
-        **{f"clf__{k}": v for k, v in budget.clf.items()},
-        **{f"oversample__{k}": v for k, v in budget.sampler.items()},
-    )
     baselines = make_baselines(random_state=seed)
     return {
         "LinearSVC": baselines["LinearSVC"],
@@ -109,12 +109,12 @@ def make_models(seed, budget=FULL_BUDGET):
                 ),
             ]
         ),
-        "CNN-LSTM": _deep(budget, seed, weight_drop=0.0),
-        "AWD-CNN-LSTM": _deep(budget, seed),
+        "CNN-LSTM": _deep(budget, seed, oversample="passthrough", weight_drop=0.0),
+        "AWD-CNN-LSTM": _deep(budget, seed, oversample="passthrough"),
         "AWD-CNN-LSTM + SMOTE": _deep(
             budget,
             seed,
-            sampler=SMOTE(sampling_strategy=PAPER_OVERSAMPLING, random_state=seed),
+            oversample=SMOTE(sampling_strategy=PAPER_OVERSAMPLING, random_state=seed),
         ),
-        "AWD-CNN-LSTM + GP-GAN": gp_gan,
+        "AWD-CNN-LSTM + GP-GAN": _deep(budget, seed, oversample=None),
     }

@@ -8,7 +8,6 @@ PAPER = {
         "test": [9711, 7458, 2421, 2754, 200],
     },
     "table5_after": {"r2l": 10995, "u2r": 10052},
-    "pca_components": 80,
     "table6": {
         "CNN-LSTM": {"accuracy": 0.687, "precision": 0.709, "f1": 0.759},
         "AWD-CNN-LSTM": {"accuracy": 0.712, "precision": 0.863, "f1": 0.780},

@@ -1,5 +1,6 @@
 """Markdown report of ``awdids reproduce`` (our numbers beside the paper's)."""
 
+from .._markdown import markdown_table as _table
 from ..datasets import CATEGORY_NAMES
 
 __all__ = ["render_report"]
@@ -7,12 +8,6 @@ __all__ = ["render_report"]
 
 def _ms(metric):
     return f"{metric['mean']:.4f} ± {metric['std']:.4f}"
-
-
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _section_data(m):

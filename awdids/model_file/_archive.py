@@ -3,7 +3,7 @@
 import posixpath
 import zipfile
 
-from ._errors import ModelFileError
+from ._errors import ModelFileError, refuse_on_failure
 
 __all__ = ["MEMBER_LIMITS", "read_members", "write_members"]
 
@@ -67,20 +67,11 @@ def read_members(path):
     """
     # Opening may fail as any OSError (no such file, a folder); past that, every
     # failure is the content's.
-    with open(path, "rb") as handle:
-        try:
-            with zipfile.ZipFile(handle) as archive:
-                _check_members(path, archive.namelist())
-                return {
-                    name: _read_bounded(archive, path, name) for name in MEMBER_LIMITS
-                }
-        except ModelFileError:
-            raise
-        except Exception as error:  # noqa: BLE001 - any parse failure means damage
-            raise ModelFileError(
-                f"{path} is not an awdids model file, or it is truncated or "
-                f"damaged ({type(error).__name__}: {error})."
-            ) from None
+    damaged = f"{path} is not an awdids model file, or it is truncated or damaged"
+    with open(path, "rb") as handle, refuse_on_failure(damaged):
+        with zipfile.ZipFile(handle) as archive:
+            _check_members(path, archive.namelist())
+            return {name: _read_bounded(archive, path, name) for name in MEMBER_LIMITS}
 
 
 def write_members(path, members):

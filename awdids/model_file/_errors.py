@@ -1,6 +1,8 @@
 """The one exception a model file refusal raises."""
 
-__all__ = ["ModelFileError"]
+import contextlib
+
+__all__ = ["ModelFileError", "refuse_on_failure"]
 
 
 class ModelFileError(ValueError):
@@ -17,3 +19,19 @@ class ModelFileError(ValueError):
     >>> issubclass(ModelFileError, ValueError)
     True
     """
+
+
+@contextlib.contextmanager
+def refuse_on_failure(what):
+    """Turn any failure inside into ``ModelFileError(f"{what} (...)")``.
+
+    Reading untrusted bytes can fail anywhere in a parser, with any exception;
+    each such failure means the file is damaged or crafted. ModelFileErrors
+    raised inside pass unchanged.
+    """
+    try:
+        yield
+    except ModelFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any parse failure means damage
+        raise ModelFileError(f"{what} ({type(error).__name__}: {error}).") from None

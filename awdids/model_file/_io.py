@@ -11,7 +11,7 @@ from .._environment import library_versions
 from .._io import atomic_path
 from ..classification import AWDConvLSTMClassifier
 from ._archive import read_members, write_members
-from ._errors import ModelFileError
+from ._errors import ModelFileError, refuse_on_failure
 from ._manifest import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -179,15 +179,10 @@ def _build_classifier(manifest, tensors, device, path):
     section = manifest["classifier"]
     params = _decode_params(section["params"], path)
     params["device"] = device
-    try:
+    with refuse_on_failure(
+        f"Refusing {path}: the classifier it describes cannot be built"
+    ):
         return AWDConvLSTMClassifier._from_fitted_state(params, section, tensors)
-    except ModelFileError:
-        raise
-    except Exception as error:  # noqa: BLE001 - a crafted manifest fails anywhere
-        raise ModelFileError(
-            f"Refusing {path}: the classifier it describes cannot be built "
-            f"({type(error).__name__}: {error})."
-        ) from None
 
 
 def _assemble(manifest, kept, clf, path):
@@ -254,10 +249,8 @@ def load_model(path, *, device="cpu"):
     """
     members = read_members(path)
     manifest = parse_manifest(members["manifest.json"], path)
-    try:
+    with refuse_on_failure(f"{path}: the weights are damaged"):
         tensors = load_tensors(members["weights.safetensors"])
-    except Exception as error:  # noqa: BLE001 - any parse failure means damage
-        raise ModelFileError(f"{path}: the weights are damaged ({error}).") from None
     kept = load_steps(members["steps.skops"], path)
     clf = _build_classifier(manifest, tensors, device, path)
     return _assemble(manifest, kept, clf, path)

@@ -17,7 +17,7 @@ import zipfile
 
 import skops.io as sio
 
-from ._errors import ModelFileError
+from ._errors import ModelFileError, refuse_on_failure
 
 __all__ = ["ALLOWED_NODES", "dump_steps", "load_steps", "node_types"]
 
@@ -102,19 +102,11 @@ def dump_steps(steps):
 
 def load_steps(data, path):
     """The ``[(name, transformer), ...]`` stored by :func:`dump_steps`."""
-    try:
+    with refuse_on_failure(f"{path}: the transformer steps are damaged"):
         types = node_types(_schema(data))
-    except Exception as error:  # noqa: BLE001 - any parse failure means damage
-        raise ModelFileError(
-            f"{path}: the transformer steps are damaged ({error})."
-        ) from None
     _check_allowed(types, f"Refusing {path}: its transformer steps")
-    try:
+    with refuse_on_failure(f"{path}: the transformer steps could not be read"):
         steps = sio.loads(data, trusted=sorted({name for name, _ in types}))
-    except Exception as error:  # noqa: BLE001
-        raise ModelFileError(
-            f"{path}: the transformer steps could not be read ({error})."
-        ) from None
     if not isinstance(steps, list) or not all(
         isinstance(step, tuple) and len(step) == 2 and isinstance(step[0], str)
         for step in steps

@@ -1,5 +1,5 @@
 """The paper's whole flow as one pipeline."""
 
-from ._awdids import PAPER_OVERSAMPLING, make_awdids_pipeline
+from ._awdids import PAPER_OVERSAMPLING, PAPER_PCA_COMPONENTS, make_awdids_pipeline
 
-__all__ = ["PAPER_OVERSAMPLING", "make_awdids_pipeline"]
+__all__ = ["PAPER_OVERSAMPLING", "PAPER_PCA_COMPONENTS", "make_awdids_pipeline"]

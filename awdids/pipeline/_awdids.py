@@ -7,10 +7,12 @@ from ..classification import AWDConvLSTMClassifier
 from ..over_sampling import AddRows, GPGANSampler
 from ..preprocessing import make_nsl_kdd_preprocessor, nsl_kdd_one_hot_groups
 
-__all__ = ["make_awdids_pipeline", "PAPER_OVERSAMPLING"]
+__all__ = ["make_awdids_pipeline", "PAPER_OVERSAMPLING", "PAPER_PCA_COMPONENTS"]
 
 #: The paper's recipe (Table 5): 10,000 synthetic rows for each of U2R and R2L.
 PAPER_OVERSAMPLING = AddRows(10_000, ["u2r", "r2l"])
+#: The paper's PCA output width (Fig 4).
+PAPER_PCA_COMPONENTS = 80
 
 
 def make_awdids_pipeline(*, random_state=None, memory=None, verbose=False, **params):
@@ -68,7 +70,7 @@ def make_awdids_pipeline(*, random_state=None, memory=None, verbose=False, **par
                     random_state=random_state,
                 ),
             ),
-            ("pca", PCA(n_components=80, random_state=random_state)),
+            ("pca", PCA(n_components=PAPER_PCA_COMPONENTS, random_state=random_state)),
             ("clf", AWDConvLSTMClassifier(random_state=random_state)),
         ],
         memory=memory,
