@@ -14,16 +14,17 @@ Usage::
 """
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from _results import Report, default_out  # benchmarks/ is on sys.path
+
+NAME = "bench_against_revision"
 HERE = Path(__file__).resolve().parent.parent
 N_FIT, N_PREDICT, N_FEATURES, EPOCHS = 40_000, 100_000, 80, 2
 
@@ -63,23 +64,11 @@ def _time_tree(src):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _machine():
-    import torch
-
-    return {
-        "cpu": platform.processor() or platform.machine(),
-        "cores": os.cpu_count(),
-        "torch": torch.__version__,
-        "torch_threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-    }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-src", type=Path, help="source tree to compare")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=Path("bench_against_revision.json"))
+    parser.add_argument("--out", type=Path, default=default_out(NAME))
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -93,37 +82,36 @@ def main():
             src = args.baseline_src.resolve() if name == "baseline" else HERE
             runs[name].append(_time_tree(src))
             print(f"round {round_ + 1} {name}: {runs[name][-1]}", flush=True)
-    summary = {}
+    report = Report(
+        NAME,
+        "The classifier against another revision",
+        f"A default classifier's ``fit`` ({EPOCHS} epochs, 10% validation split) on "
+        f"{N_FIT:,} rows of {N_FEATURES} features and its ``predict_proba`` on "
+        f"{N_PREDICT:,} rows, timed in fresh processes that alternate between "
+        f"this checkout and ``{args.baseline_src.name}`` ({args.rounds} rounds). "
+        "Paired ratio: this checkout's time over the baseline's in the same "
+        "round; below 1 is faster.",
+    )
+    table = []
     for key in ("fit_s", "predict_s"):
         base = [r[key] for r in runs["baseline"]]
         cur = [r[key] for r in runs["current"]]
-        summary[key] = {
-            "baseline_median": statistics.median(base),
-            "current_median": statistics.median(cur),
-            "paired_ratio_median": statistics.median(c / b for c, b in zip(cur, base)),
-        }
-        print(
-            f"{key}: baseline {summary[key]['baseline_median']:.2f} s, current "
-            f"{summary[key]['current_median']:.2f} s, paired ratio median "
-            f"{summary[key]['paired_ratio_median']:.3f}"
+        ratio = statistics.median(c / b for c, b in zip(cur, base))
+        table.append(
+            [
+                key.removesuffix("_s"),
+                f"{statistics.median(base):.2f}",
+                f"{statistics.median(cur):.2f}",
+                f"{ratio:.3f}",
+            ]
         )
-    result = {
-        "benchmark": "bench_against_revision",
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-        "machine": _machine(),
-        "setting": {
-            "fit_rows": N_FIT,
-            "predict_rows": N_PREDICT,
-            "features": N_FEATURES,
-            "epochs": EPOCHS,
-            "rounds": args.rounds,
-        },
-        "baseline_src": str(args.baseline_src),
-        "runs": runs,
-        "summary": summary,
-    }
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    report.table(
+        "Median seconds",
+        ["call", "baseline s", "this checkout s", "paired ratio (median)"],
+        table,
+    )
+    report.values["runs"] = runs
+    report.write(args.out)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,11 @@ import argparse
 import resource
 import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
+from _results import Report, default_out  # benchmarks/ is on sys.path
 from sklearn.decomposition import PCA
 from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
@@ -171,7 +173,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the validation runs")
     parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--out", type=Path, default=default_out("bench_classifier"))
     args = parser.parse_args()
+    report = Report(
+        "bench_classifier",
+        "Speed of the classifier",
+        "For 80 input features (the paper's PCA output): dense float32 matmul "
+        "GFLOP/s measured just before each network size (the machine's limit); "
+        "training rows/s and achieved GFLOP/s of a training step; inference "
+        "rows/s; seconds per epoch over 146,000 rows; and, without ``--quick``, "
+        f"validation accuracy and macro F1 after {args.epochs} epochs on a "
+        "stratified 20% split of KDDTrain+. Then the ConvLSTM time loop with its "
+        "hand-written backward against autograd (paired rounds), the cost of "
+        "weight averaging, and the peak memory of a one-epoch fit.",
+    )
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
 
@@ -185,12 +200,7 @@ def main():
         A_fit = pca.transform(pre.transform(X_fit)).astype(np.float32)
         A_val = pca.transform(pre.transform(X_val)).astype(np.float32)
 
-    header = (
-        "| input_shape | channels | train rows/s | train GFLOP/s | matmul GFLOP/s "
-        "| % of matmul | s / epoch (146k) | infer rows/s | valid acc "
-        "| valid macro F1 |"
-    )
-    print(header + "\n|" + "---|" * 10)
+    table = []
     for shape, hidden in SIZES:
         limit = matmul_gflops()
         train_rate, infer_rate = train_speed(shape, hidden)
@@ -209,35 +219,66 @@ def main():
                 f"{np.mean(pred == y_val):.4f}",
                 f"{f1_score(y_val, pred, average='macro'):.4f}",
             )
-        print(
-            f"| {shape} | {hidden} | {train_rate:,.0f} | {gflops:.0f} | {limit:.0f} "
-            f"| {gflops / limit:.0%} | {146_000 / train_rate:.1f} | {infer_rate:,.0f} "
-            f"| {valid[0]} | {valid[1]} |",
-            flush=True,
+        table.append(
+            [
+                shape,
+                hidden,
+                f"{train_rate:,.0f}",
+                f"{gflops:.0f}",
+                f"{limit:.0f}",
+                f"{gflops / limit:.0%}",
+                f"{146_000 / train_rate:.1f}",
+                f"{infer_rate:,.0f}",
+                *valid,
+            ]
         )
+        print(table[-1], flush=True)
+    report.table(
+        "Network sizes",
+        [
+            "input_shape",
+            "channels",
+            "train rows/s",
+            "train GFLOP/s",
+            "matmul GFLOP/s",
+            "% of matmul",
+            "s / epoch (146k)",
+            "infer rows/s",
+            "valid acc",
+            "valid macro F1",
+        ],
+        table,
+    )
 
     rounds = 15
     rates, median, low, high = scan_speedup(rounds=rounds)
-    print(
-        "\ntime loop of the default network, training rows/s "
-        f"({rounds} alternating rounds): hand-written backward "
-        f"{rates['hand-written']:,.0f}, autograd {rates['autograd']:,.0f}; "
-        f"paired speed-up median {median:.2f}x "
-        f"(range {low:.2f}-{high:.2f})"
+    speedup = [
+        [
+            f"{rates['hand-written']:,.0f}",
+            f"{rates['autograd']:,.0f}",
+            f"{median:.2f}x ({low:.2f}-{high:.2f})",
+        ]
+    ]
+    report.table(
+        f"Time loop of the default network ({rounds} alternating rounds)",
+        ["hand-written backward rows/s", "autograd rows/s", "paired speed-up"],
+        speedup,
     )
 
     updates, swap = averaging_cost()
-    print(
-        f"\nweight averaging (ema_decay, default net, 146,000 rows): {updates:.2f} s "
-        f"of average updates and {swap:.2f} s to swap in the average and "
-        "re-estimate batch norm, per epoch"
-    )
+    averaging = [[f"{updates:.2f}", f"{swap:.2f}"]]
 
     rows = np.random.RandomState(0).randn(150_000, 80).astype(np.float32)
     labels = np.random.RandomState(1).randint(0, 5, 150_000)
     AWDConvLSTMClassifier(max_epochs=1, validation_fraction=None).fit(rows, labels)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak RSS after a one-epoch default fit on 150,000 rows: {peak:.0f} MiB")
+    report.table(
+        "Costs per epoch of the default network on 146,000 rows",
+        ["weight averaging updates s", "average swap and batch-norm estimate s"],
+        averaging,
+        note=f"Peak RSS after a one-epoch default fit on 150,000 rows: {peak:.0f} MiB.",
+    )
+    report.write(args.out)
 
 
 if __name__ == "__main__":

@@ -25,9 +25,11 @@ Usage: ``python benchmarks/bench_devices.py [--repeats 3] [--devices cpu,cuda]
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
+from _results import Report, default_out  # benchmarks/ is on sys.path
 from sklearn.decomposition import PCA
 
 from awdids import AWDConvLSTMClassifier, GPGANSampler
@@ -99,6 +101,7 @@ def main():
         default=AWDConvLSTMClassifier().ema_decay,
         help="the classifier's weight averaging (default: none)",
     )
+    parser.add_argument("--out", type=Path, default=default_out("bench_devices"))
     args = parser.parse_args()
     wanted = set(args.devices.split(","))
     if not wanted <= {"cpu", "cuda"}:
@@ -124,10 +127,7 @@ def main():
     else:
         print("no CUDA device here: CPU figures only")
 
-    print(
-        "\n| device | mixed precision | GAN train rows/s | clf train rows/s "
-        "| inference rows/s |\n|---|---|---|---|---|"
-    )
+    rows = []
     for device, mixed in devices:
         gan = "-"
         if not mixed:
@@ -139,10 +139,30 @@ def main():
         infer = len(A) / median_seconds(
             lambda fitted=fitted: fitted.predict_proba(A), args.repeats
         )
-        print(
-            f"| {device} | {'yes' if mixed else 'no'} | {gan} | {train:,.0f} "
-            f"| {infer:,.0f} |"
+        rows.append(
+            [device, "yes" if mixed else "no", gan, f"{train:,.0f}", f"{infer:,.0f}"]
         )
+    report = Report(
+        "bench_devices",
+        "Training and inference on each device",
+        "Rows per second of GAN training (R2L), classifier training "
+        f"({args.train_rows:,} rows of 80 PCA features, batch size "
+        f"{args.batch_size}, ema_decay {args.ema_decay}) and inference (all "
+        f"KDDTrain+ rows), median of {args.repeats} runs, on the CPU and, where "
+        "present, a CUDA device, each with and without mixed precision.",
+    )
+    report.table(
+        "Rows per second by device",
+        [
+            "device",
+            "mixed precision",
+            "GAN train rows/s",
+            "clf train rows/s",
+            "inference rows/s",
+        ],
+        rows,
+    )
+    report.write(args.out)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,11 @@ Usage: ``python benchmarks/bench_gpgan.py [--epochs N] [--learning-rate LR]``
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
+from _results import Report, default_out  # benchmarks/ is on sys.path
 from imblearn.over_sampling import SMOTE
 from sklearn.ensemble import RandomForestClassifier
 
@@ -51,6 +53,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--learning-rate", type=float, default=None)
     parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=default_out("bench_gpgan"))
     args = parser.parse_args()
 
     print(
@@ -124,17 +127,51 @@ def main():
             )
         )
 
-    header = (
-        "| method | class | fit RMSE | two-sample AUC | exact copies | distinct |"
-        " judged own class | fit s | rows/s |"
+    report = Report(
+        "bench_gpgan",
+        "GPGANSampler against a vanilla GAN and SMOTE",
+        "For U2R and R2L of KDDTrain+ (after the 122-column preprocessor) each "
+        f"method synthesises {N_NEW:,} rows. Fit RMSE compares per-feature means "
+        "and standard deviations; the two-sample AUC is a random forest's "
+        "cross-validated ROC AUC at telling real from synthetic rows (0.5: it "
+        "cannot); exact copies and distinct rows are shares of the synthetic "
+        "rows; 'judged own class' is the share a forest trained on the real data "
+        "labels as the class they were made for. Rows/s: median of 3 draws of "
+        "100,000 rows (SMOTE: its rows over its whole run).",
     )
-    print("\n" + header + "\n|" + "---|" * 9)
-    for name, label, (q, own), fit_s, rate in rows:
-        print(
-            f"| {name} | {label} | {q['moment_rmse']:.4f} | {q['two_sample_auc']:.3f} "
-            f"| {q['exact_copy_share']:.1%} | {q['distinct_share']:.1%} | {own:.1%} "
-            f"| {fit_s:.1f} | {rate:,.0f} |"
-        )
+    report.table(
+        "Quality and speed of synthetic rows",
+        [
+            "method",
+            "class",
+            "fit RMSE",
+            "two-sample AUC",
+            "exact copies",
+            "distinct",
+            "judged own class",
+            "fit s",
+            "rows/s",
+        ],
+        [
+            [
+                name,
+                label,
+                f"{q['moment_rmse']:.4f}",
+                f"{q['two_sample_auc']:.3f}",
+                f"{q['exact_copy_share']:.1%}",
+                f"{q['distinct_share']:.1%}",
+                f"{own:.1%}",
+                f"{fit_s:.1f}",
+                f"{rate:,.0f}",
+            ]
+            for name, label, (q, own), fit_s, rate in rows
+        ],
+    )
+    report.values["rows"] = [
+        {"method": n, "class": c, **q, "own_class": o, "fit_s": f, "rows_per_s": r}
+        for n, c, (q, o), f, r in rows
+    ]
+    report.write(args.out)
 
 
 if __name__ == "__main__":

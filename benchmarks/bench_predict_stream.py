@@ -21,11 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from _results import Report, default_out  # benchmarks/ is on sys.path
 from sklearn.model_selection import train_test_split
 
 from awdids import make_awdids_pipeline, save_model
 from awdids.datasets import SUBSETS, fetch_nsl_kdd, get_data_home
 
+NAME = "bench_predict_stream"
 _RUN_PREDICT = (
     "import resource, sys\n"
     "from awdids.cli import main\n"
@@ -73,6 +75,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--chunksize", type=int, default=50_000)
+    parser.add_argument("--out", type=Path, default=default_out(NAME))
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -95,26 +98,39 @@ def main():
             rows.append((n_rows, mib, seconds, n_rows / seconds, peak))
             print(f"{n_rows:,} records: {seconds:.1f} s, {n_rows / seconds:,.0f}/s")
 
-    print(
-        f"\n`awdids predict` (chunksize {args.chunksize:,}, median of "
-        f"{args.repeats} runs, each in a fresh process incl. start-up):\n"
+    report = Report(
+        NAME,
+        "Streaming prediction on large files",
+        "``awdids predict`` with a model of the default network on files made by "
+        "repeating KDDTest+ rows (with labels, so a classification report is "
+        f"built too), chunksize {args.chunksize:,}. Median wall time of "
+        f"{args.repeats} runs, each in a fresh process, start-up included; peak "
+        "RSS of the process. Memory that stays flat as files grow is what chunked "
+        "reading buys.",
     )
-    print("| records | file MiB | seconds | records/s | peak RSS MiB |")
-    print("|---|---|---|---|---|")
-    for n_rows, mib, seconds, rate, peak in rows:
-        print(
-            f"| {n_rows:,} | {mib:,.0f} | {seconds:.1f} | {rate:,.0f} | {peak:,.0f} |"
-        )
+    note = None
     if len(rows) > 1:
         (n_small, _, t_small, _, rss_small), (n_large, _, t_large, _, rss_large) = (
             rows[0],
             rows[-1],
         )
-        print(f"\npeak RSS, largest file / smallest file: {rss_large / rss_small:.2f}x")
         # the start-up (imports, loading the model) cancels out of the difference
         steady = (n_large - n_small) / (t_large - t_small)
         startup = t_small - n_small / steady
-        print(f"steady rate {steady:,.0f} records/s, start-up about {startup:.1f} s")
+        note = (
+            f"Peak RSS, largest file / smallest file: {rss_large / rss_small:.2f}x. "
+            f"Steady rate {steady:,.0f} records/s, start-up about {startup:.1f} s."
+        )
+    report.table(
+        "awdids predict",
+        ["records", "file MiB", "seconds", "records/s", "peak RSS MiB"],
+        [
+            [f"{n:,}", f"{mib:,.0f}", f"{s:.1f}", f"{rate:,.0f}", f"{peak:,.0f}"]
+            for n, mib, s, rate, peak in rows
+        ],
+        note=note,
+    )
+    report.write(args.out)
 
 
 if __name__ == "__main__":

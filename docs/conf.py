@@ -10,6 +10,7 @@ The examples that need the NSL-KDD files run only when ``AWDIDS_DATA`` (or
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import awdids
@@ -21,7 +22,12 @@ copyright = "2026, awdids developers"
 release = awdids.__version__
 version = release
 
+# result_pages builds results.rst, benchmarks.rst and the README table from
+# docs/results/*.json, and fails the build when a cited file is missing.
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
 extensions = [
+    "result_pages",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",

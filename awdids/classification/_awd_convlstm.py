@@ -181,9 +181,8 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         validation, early stopping and prediction use, its batch-norm
         statistics re-estimated on up to 16,384 training rows after each epoch.
         ``None`` uses the raw weights. Averaging lowers the validation loss but
-        was not reliably better on held-out attack types (three folds,
-        ``benchmarks/bench_averaging.py``), and it lengthens training, so it is
-        off by default.
+        was not reliably better on attack types held out of training, and it
+        lengthens training, so it is off by default.
     max_epochs : int, default=20
         Maximum passes over the training rows.
     batch_size : int, default=512
@@ -210,7 +209,6 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         probabilities stay float32. Meant for GPUs with tensor cores: under
         autocast the ConvLSTM time loop runs with autograd instead of its
         hand-written backward, so on a CPU it trains slower than float32.
-        ``benchmarks/bench_devices.py`` measures it on the devices at hand.
     random_state : int, RandomState instance or None, default=None
         Seed of initialisation, shuffling, the validation split and the weight
         drop masks; the same seed gives the same predictions on the CPU.
@@ -249,6 +247,16 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         The sorted labels of ``y``, of which the network's outputs are codes.
     feature_names_in_ : ndarray of str
         Column names of ``X`` in ``fit``, when it had string column names.
+    criterion_, optimizer_ : torch objects
+        The loss (with the class weights) and the optimiser, as skorch builds
+        them.
+    callbacks_ : list of (str, Callback)
+        The callbacks in use: the defaults (``early_stopping``, ...) and
+        ``callbacks``.
+    initialized_ : bool
+        Whether skorch has built the module, criterion and optimiser. skorch's
+        other bookkeeping (``prefixes_``, ``virtual_params_``, ...) is as in
+        :class:`skorch.NeuralNet`.
 
     Examples
     --------

@@ -146,10 +146,9 @@ class GPGANSampler(BaseOverSampler):
         Draw rows (training is unchanged) with the generator's hidden layers
         under bfloat16 ``torch.autocast``; its last layer and the decoding stay
         float32, so positions and logits keep float32 resolution. Meant for
-        hardware with bfloat16 matrix units: on a CPU with Intel AMX,
-        ``benchmarks/bench_gpgan.py`` measured 1.5-2x the float32 rate;
-        elsewhere it may be slower. The rows differ slightly from float32 ones;
-        the same script measures the quality of both.
+        hardware with bfloat16 matrix units (such as Intel AMX), where it draws
+        faster; elsewhere it may be slower. The rows differ slightly from
+        float32 ones (the benchmark page compares both).
     monitor : bool, default=True
         After each epoch, draw rows and record ``fit_rmse`` in ``history_``.
         The rows come from a random stream of their own, so monitoring never
@@ -175,6 +174,10 @@ class GPGANSampler(BaseOverSampler):
         ``sqrt(mean((mu_r - mu_g)^2 ++ (sd_r - sd_g)^2))``.
     fit_seconds_ : dict
         Class -> seconds spent training its GAN.
+    codecs_ : dict
+        Class -> the ``TabularCodec`` (``awdids.over_sampling._tabular``) that maps its
+        rows to the generator's outputs and back (which columns are categorical,
+        their values, the empirical distribution of the continuous ones).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
 
