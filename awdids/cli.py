@@ -57,6 +57,7 @@ def _cmd_reproduce(args):
         quick=args.quick,
         seeds=args.seeds,
         data_home=args.data_home,
+        resume=args.resume,
         log=_log,
     )
     return 0
@@ -309,6 +310,11 @@ def _build_parser():
         help="seeds per model (mean and std are reported)",
     )
     reproduce.add_argument("--data-home", default=None)
+    reproduce.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the fits an earlier run left in OUT/stages instead of refitting",
+    )
     reproduce.set_defaults(handler=_cmd_reproduce)
 
     search = sub.add_parser(

@@ -148,7 +148,7 @@ def test_fetch_reports_the_files(nsl_kdd_home, capsys):
 
 @pytest.mark.real_data
 @pytest.mark.slow
-def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path):
+def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path, capsys):
     out = tmp_path / "results"
     assert (
         main(
@@ -181,6 +181,12 @@ def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path):
         assert (out / name).stat().st_size > 0
     report = (out / "report.md").read_text()
     assert "Table 6" in report and "Table 7" in report and "0.358" in report
+    # a resumed run keeps every fit and gives the same numbers
+    args = ["reproduce", "--quick", "--seeds", "1", "--out", str(out), "--resume"]
+    assert main([*args, "--data-home", str(nsl_kdd_home)]) == 0
+    assert capsys.readouterr().out.count("(kept from an earlier run)") == 10
+    again = json.loads((out / "metrics.json").read_text())
+    assert again["models"] == metrics["models"]
 
 
 @pytest.mark.real_data

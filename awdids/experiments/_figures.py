@@ -11,6 +11,7 @@ import numpy as np
 from .._io import atomic_path
 
 __all__ = [
+    "draw_figures",
     "plot_pca_variance",
     "plot_gan_convergence",
     "plot_model_metrics",
@@ -122,3 +123,74 @@ def plot_confusion_matrix(matrix, labels, title, path):
     ax.set_yticks(range(len(labels)), labels)
     ax.set(xlabel="predicted", ylabel="true", title=title)
     _save(fig, path)
+
+
+def draw_figures(metrics, folder):
+    """Draw every figure of ``awdids reproduce`` from its ``metrics`` into ``folder``.
+
+    Parameters
+    ----------
+    metrics : dict
+        What ``metrics.json`` holds.
+    folder : str or path-like
+        Where the PNG files go (created).
+
+    Returns
+    -------
+    figures : list of (str, str)
+        ``(caption, file name)`` of each figure drawn. Fig 4 needs the PCA's
+        explained variance ratios, which metrics written by awdids before
+        0.1.0 lack; it is then left out.
+    """
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    drawn = []
+
+    def add(caption, name, draw, *args):
+        draw(*args, folder / name)
+        drawn.append((caption, name))
+
+    pca = metrics["pca"]
+    if "explained_variance_ratio" in pca:
+        add(
+            f"Fig 4: cumulative explained variance; {pca['n_components']} components",
+            "fig4_pca_variance.png",
+            plot_pca_variance,
+            pca["explained_variance_ratio"],
+            pca["n_components"],
+        )
+    histories = {
+        tuple(key.split("/")): {"fit_rmse": values}
+        for key, values in metrics["gan_fit_rmse"].items()
+    }
+    add(
+        "Fig 7: GAN vs WGAN-GP fit RMSE per epoch (seed 0)",
+        "fig7_gan_convergence.png",
+        plot_gan_convergence,
+        histories,
+    )
+    add(
+        "Fig 8: metrics of every model (mean and std over seeds)",
+        "fig8_model_metrics.png",
+        plot_model_metrics,
+        metrics["models"],
+    )
+    add(
+        "Fig 9: detection time per record",
+        "fig9_detection_time.png",
+        plot_detection_time,
+        metrics["models"],
+    )
+    matrix = metrics["confusion_matrix"]
+    title = "AWD-CNN-LSTM + GP-GAN (seed 0), KDDTest+"
+    add(
+        f"Confusion matrix: {title}",
+        "confusion_matrix.png",
+        plot_confusion_matrix,
+        matrix["matrix"],
+        matrix["labels"],
+        title,
+    )
+    return drawn

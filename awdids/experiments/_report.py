@@ -145,7 +145,26 @@ def _section_models(m):
 
 
 def render_report(metrics):
-    """Render the ``metrics.json`` content of a reproduce run as Markdown."""
+    """Render the ``metrics.json`` content of a reproduce run as Markdown.
+
+    Parameters
+    ----------
+    metrics : dict
+        What :func:`~awdids.experiments.reproduce` returns and writes.
+
+    Returns
+    -------
+    report : str
+        Markdown: every table with the paper's printed numbers beside ours.
+
+    Examples
+    --------
+    >>> import json
+    >>> from awdids.experiments import render_report
+    >>> metrics = json.load(open("docs/results/reproduce.json"))  # doctest: +SKIP
+    >>> render_report(metrics).splitlines()[0]  # doctest: +SKIP
+    '# awdids reproduce report'
+    """
     m = metrics
     quick_note = (
         "QUICK smoke run (subset, tiny budgets): not comparable to the paper. "

@@ -1,5 +1,21 @@
-"""``awdids reproduce``: the paper's tables and figures, regenerated."""
+"""``awdids reproduce``: the paper's tables and figures, regenerated, in stages.
 
+The stages can be read, tested and resumed one at a time:
+
+1. :func:`load_data` reads KDDTrain+ and KDDTest+ (a stratified subset with
+   ``quick``);
+2. :func:`pca_stage` fits the preprocessor and a full PCA (Fig 4);
+3. :func:`fit_stage` fits and scores one model for one seed; each result is
+   written to ``OUT/stages/`` and, with ``resume=True``, read back instead of
+   fitted again;
+4. :func:`gan_convergence_stage` fits the vanilla GAN of Fig 7 (also kept);
+5. :func:`assemble_metrics` gathers everything into ``metrics.json``, from which
+   :func:`~awdids.experiments.draw_figures` draws the figures and
+   :func:`~awdids.experiments.render_report` writes ``report.md``.
+"""
+
+import json
+import re
 import time
 
 import numpy as np
@@ -7,6 +23,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import train_test_split
 
+from .. import __version__
 from .._environment import describe_environment
 from .._io import prepare_out_dir, write_json_atomic, write_text_atomic
 from ..datasets import CATEGORY_NAMES, fetch_nsl_kdd
@@ -14,14 +31,23 @@ from ..evaluation import fit_and_score
 from ..over_sampling import GPGANSampler
 from ..pipeline import PAPER_OVERSAMPLING
 from ..preprocessing import make_nsl_kdd_preprocessor, nsl_kdd_one_hot_groups
-from . import _figures
+from ._figures import draw_figures
 from ._models import FULL_BUDGET, QUICK_BUDGET, make_models
 from ._paper import PAPER
 from ._report import render_report
 
-__all__ = ["reproduce"]
+__all__ = [
+    "assemble_metrics",
+    "fit_stage",
+    "gan_convergence_stage",
+    "load_data",
+    "pca_stage",
+    "reproduce",
+]
 
 _QUICK_TRAIN, _QUICK_TEST = 4_000, 2_000
+#: The model whose seed-0 fit gives Table 5, Fig 7's WGAN-GP and the confusion matrix.
+FULL_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
 
 
 def _subsample(X, y, n, seed, keep_all=()):
@@ -37,8 +63,120 @@ def _subsample(X, y, n, seed, keep_all=()):
     )
 
 
+def load_data(*, quick=False, data_home=None):
+    """KDDTrain+ and KDDTest+ as ``dict(X_train, y_train, X_test, y_test, table3)``.
+
+    ``table3`` counts the classes of the full files; with ``quick`` the rows are
+    a stratified subset (4,000 training rows plus every U2R row, 2,000 test
+    rows).
+    """
+    X_train, y_train = fetch_nsl_kdd("train", data_home=data_home, return_X_y=True)
+    X_test, y_test = fetch_nsl_kdd("test", data_home=data_home, return_X_y=True)
+    table3 = {
+        "train": y_train.value_counts().reindex(CATEGORY_NAMES).tolist(),
+        "test": y_test.value_counts().reindex(CATEGORY_NAMES).tolist(),
+    }
+    if quick:
+        # every U2R row, so that SMOTE (5 neighbours) and the GAN have some
+        X_train, y_train = _subsample(X_train, y_train, _QUICK_TRAIN, 0, ["u2r"])
+        X_test, y_test = _subsample(X_test, y_test, _QUICK_TEST, 0)
+    return dict(
+        X_train=X_train,
+        y_train=y_train.to_numpy(),
+        X_test=X_test,
+        y_test=y_test.to_numpy(),
+        table3=table3,
+    )
+
+
+def pca_stage(data, n_components):
+    """Fit the preprocessor and a full PCA on the training rows (Fig 4).
+
+    Returns the preprocessed training rows (the vanilla GAN trains on them)
+    and ``{"n_components", "cumulative_variance", "explained_variance_ratio"}``.
+    """
+    preprocessor = make_nsl_kdd_preprocessor().fit(data["X_train"])
+    X_train_pre = preprocessor.transform(data["X_train"])
+    pca = PCA(random_state=0).fit(X_train_pre)
+    ratio = pca.explained_variance_ratio_
+    info = {
+        "n_components": n_components,
+        "cumulative_variance": float(np.cumsum(ratio)[n_components - 1]),
+        "explained_variance_ratio": ratio.tolist(),
+    }
+    return X_train_pre, info
+
+
+def _slug(name):
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _load_stage(path, key):
+    if path.is_file():
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("key") == key:
+            return record
+    return None
+
+
+def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
+    """Fit one model for one seed, score it on the test rows, keep the result.
+
+    The record (scores, and for seed 0 the predictions and the GP-GAN's
+    training record) is written to ``stages/seed<seed>-<model>.json``. With
+    ``resume``, a record written by the same awdids version for the same
+    setting is read back instead.
+    """
+    key = {
+        "awdids": __version__,
+        "model": name,
+        "seed": seed,
+        "rows": len(data["y_train"]),
+    }
+    path = stages / f"seed{seed}-{_slug(name)}.json"
+    if resume and (record := _load_stage(path, key)) is not None:
+        return record, True
+    X_fit, y_fit = data["X_train"], data["y_train"]
+    if name == "RBF SVM":
+        X_fit, y_fit = _subsample(X_fit, y_fit, budget.svm_rows, seed)
+    scores, y_pred = fit_and_score(
+        model, X_fit, y_fit, data["X_test"], data["y_test"], labels=CATEGORY_NAMES
+    )
+    record = {"key": key, "rows": len(y_fit), "scores": scores}
+    if seed == 0:
+        record["y_pred"] = y_pred.tolist()
+    if seed == 0 and name == FULL_PIPELINE:
+        sampler = model.named_steps["oversample"]
+        record["sampler"] = {
+            "added": {str(k): int(v) for k, v in sampler.sampling_strategy_.items()},
+            "history": {str(k): h for k, h in sampler.history_.items()},
+            "fit_seconds": {str(k): v for k, v in sampler.fit_seconds_.items()},
+        }
+    write_json_atomic(path, record)
+    return record, False
+
+
+def gan_convergence_stage(X_train_pre, y_train, budget, stages, *, resume=False):
+    """Fit the vanilla GAN of Fig 7; return its per-class training history."""
+    key = {"awdids": __version__, "stage": "vanilla GAN", "rows": len(y_train)}
+    path = stages / "vanilla-gan.json"
+    if resume and (record := _load_stage(path, key)) is not None:
+        return record["history"]
+    vanilla = GPGANSampler(
+        sampling_strategy=PAPER_OVERSAMPLING,
+        loss="gan",
+        discrete_groups=nsl_kdd_one_hot_groups(),
+        random_state=0,
+        **budget.sampler,
+    )
+    vanilla.fit_resample(X_train_pre, y_train)
+    history = {str(k): h for k, h in vanilla.history_.items()}
+    write_json_atomic(path, {"key": key, "history": history})
+    return history
+
+
 def _summarise(runs):
-    """Model -> metric -> {mean, std, values} over seeds (per-class F1 too)."""
+    """Model -> metric -> {mean, std, values} over seeds (per-class figures too)."""
     summary = {}
     for name, seed_scores in runs.items():
         metrics = {}
@@ -62,7 +200,40 @@ def _summarise(runs):
     return summary
 
 
-def reproduce(out, *, quick=False, seeds=3, data_home=None, log=print):
+def assemble_metrics(data, pca, records, vanilla_history, *, quick, seeds):
+    """Everything ``metrics.json`` holds, from the stages' results.
+
+    ``records`` maps ``(seed, model name)`` to :func:`fit_stage` records.
+    """
+    runs = {}
+    for (_, name), record in records.items():
+        runs.setdefault(name, []).append(record["scores"])
+    full = records[(0, FULL_PIPELINE)]
+    sampler = full["sampler"]
+    y_train, y_test = data["y_train"], data["y_test"]
+    before = {c: int(np.sum(y_train == c)) for c in CATEGORY_NAMES}
+    after = {c: before[c] + sampler["added"].get(c, 0) for c in CATEGORY_NAMES}
+    histories = {f"wgan-gp/{k}": h["fit_rmse"] for k, h in sampler["history"].items()}
+    histories.update({f"gan/{k}": h["fit_rmse"] for k, h in vanilla_history.items()})
+    matrix = confusion_matrix(y_test, full["y_pred"], labels=list(CATEGORY_NAMES))
+    return {
+        "environment": describe_environment(),
+        "quick": quick,
+        "seeds": seeds,
+        "n_train": len(y_train),
+        "n_test": len(y_test),
+        "table3_counts": data["table3"],
+        "pca": pca,
+        "table5_counts": {"before": before, "after": after},
+        "gan_fit_rmse": histories,
+        "gan_fit_seconds": sampler["fit_seconds"],
+        "models": _summarise(runs),
+        "confusion_matrix": {"labels": list(CATEGORY_NAMES), "matrix": matrix.tolist()},
+        "paper": PAPER,
+    }
+
+
+def reproduce(out, *, quick=False, seeds=3, data_home=None, resume=False, log=print):
     """Run every experiment of the paper and write ``report.md``, JSON and PNGs.
 
     Parameters
@@ -76,6 +247,9 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, log=print):
         Seeds per model; tables report mean and standard deviation.
     data_home : str, default=None
         Folder of the NSL-KDD files (see :func:`~awdids.datasets.fetch_nsl_kdd`).
+    resume : bool, default=False
+        Read back the fits a previous run kept in ``out/stages/`` (same awdids
+        version, model, seed and rows) instead of fitting them again.
     log : callable, default=print
         Receives one line of progress text at a time.
 
@@ -96,120 +270,50 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, log=print):
     if seeds < 1:
         raise ValueError(f"seeds must be a positive int, got {seeds}.")
     out = prepare_out_dir(out)
+    stages = out / "stages"
+    stages.mkdir(exist_ok=True)
     budget = QUICK_BUDGET if quick else FULL_BUDGET
-    stages, started = {}, time.perf_counter()
+    seconds, started = {}, time.perf_counter()
 
     tic = time.perf_counter()
-    X_train, y_train = fetch_nsl_kdd("train", data_home=data_home, return_X_y=True)
-    X_test, y_test = fetch_nsl_kdd("test", data_home=data_home, return_X_y=True)
-    table3 = {
-        "train": y_train.value_counts().reindex(CATEGORY_NAMES).tolist(),
-        "test": y_test.value_counts().reindex(CATEGORY_NAMES).tolist(),
-    }
-    if quick:
-        # every U2R row, so that SMOTE (5 neighbours) and the GAN have some
-        X_train, y_train = _subsample(X_train, y_train, _QUICK_TRAIN, 0, ["u2r"])
-        X_test, y_test = _subsample(X_test, y_test, _QUICK_TEST, 0)
-    y_train, y_test = y_train.to_numpy(), y_test.to_numpy()
-    stages["load data"] = time.perf_counter() - tic
-    log(f"data: {len(y_train)} training rows, {len(y_test)} test rows")
+    data = load_data(quick=quick, data_home=data_home)
+    seconds["load data"] = time.perf_counter() - tic
+    log(f"data: {len(data['y_train'])} training rows, {len(data['y_test'])} test rows")
 
     tic = time.perf_counter()
-    preprocessor = make_nsl_kdd_preprocessor().fit(X_train)
-    X_train_pre = preprocessor.transform(X_train)
-    pca = PCA(random_state=0).fit(X_train_pre)
-    _figures.plot_pca_variance(
-        pca.explained_variance_ratio_,
-        budget.n_components,
-        out / "fig4_pca_variance.png",
-    )
-    pca_variance = float(
-        np.cumsum(pca.explained_variance_ratio_)[budget.n_components - 1]
-    )
-    stages["PCA (Fig 4)"] = time.perf_counter() - tic
+    X_train_pre, pca = pca_stage(data, budget.n_components)
+    seconds["PCA (Fig 4)"] = time.perf_counter() - tic
 
-    runs, first_seed = {}, {}
+    records = {}
     for seed in range(seeds):
-        models = make_models(seed, budget)
-        for name, model in models.items():
+        for name, model in make_models(seed, budget).items():
             tic = time.perf_counter()
-            X_fit, y_fit = X_train, y_train
-            if name == "RBF SVM":
-                X_fit, y_fit = _subsample(X_train, y_train, budget.svm_rows, seed)
-            log(f"seed {seed}: fitting {name} on {len(y_fit)} rows ...")
-            scores, y_pred = fit_and_score(
-                model, X_fit, y_fit, X_test, y_test, labels=CATEGORY_NAMES
+            log(f"seed {seed}: fitting {name} ...")
+            record, kept = fit_stage(
+                data, name, model, seed, budget, stages, resume=resume
             )
-            runs.setdefault(name, []).append(scores)
-            stages[f"models: {name}"] = stages.get(f"models: {name}", 0.0) + (
-                time.perf_counter() - tic
-            )
+            records[(seed, name)] = record
+            stage = f"models: {name}"
+            seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - tic
+            scores = record["scores"]
             log(
                 f"seed {seed}: {name}: accuracy {scores['accuracy']:.4f}, macro F1 "
                 f"{scores['macro_f1']:.4f}, fit {scores['fit_seconds']:.1f} s"
+                + (" (kept from an earlier run)" if kept else "")
             )
-            if seed == 0:
-                first_seed[name] = (model, y_pred)
 
     tic = time.perf_counter()
-    full_model, full_pred = first_seed["AWD-CNN-LSTM + GP-GAN"]
-    sampler = full_model.named_steps["oversample"]
-    counts_after = {
-        label: int(np.sum(y_train == label))
-        + int(sampler.sampling_strategy_.get(label, 0))
-        for label in CATEGORY_NAMES
-    }
-    vanilla = GPGANSampler(
-        sampling_strategy=PAPER_OVERSAMPLING,
-        loss="gan",
-        discrete_groups=nsl_kdd_one_hot_groups(),
-        random_state=0,
-        **budget.sampler,
-    )
     log("fitting the vanilla GAN for Fig 7 ...")
-    vanilla.fit_resample(X_train_pre, y_train)
-    histories = {("wgan-gp", label): h for label, h in sampler.history_.items()}
-    histories.update({("gan", label): h for label, h in vanilla.history_.items()})
-    _figures.plot_gan_convergence(histories, out / "fig7_gan_convergence.png")
-    stages["vanilla GAN (Fig 7)"] = time.perf_counter() - tic
-
-    summary = _summarise(runs)
-    _figures.plot_model_metrics(summary, out / "fig8_model_metrics.png")
-    _figures.plot_detection_time(summary, out / "fig9_detection_time.png")
-    matrix = confusion_matrix(y_test, full_pred, labels=list(CATEGORY_NAMES))
-    _figures.plot_confusion_matrix(
-        matrix,
-        CATEGORY_NAMES,
-        "AWD-CNN-LSTM + GP-GAN (seed 0), KDDTest+",
-        out / "confusion_matrix.png",
+    vanilla = gan_convergence_stage(
+        X_train_pre, data["y_train"], budget, stages, resume=resume
     )
-    stages["total"] = time.perf_counter() - started
+    seconds["vanilla GAN (Fig 7)"] = time.perf_counter() - tic
 
-    metrics = {
-        "environment": describe_environment(),
-        "quick": quick,
-        "seeds": seeds,
-        "n_train": len(y_train),
-        "n_test": len(y_test),
-        "table3_counts": table3,
-        "pca": {
-            "n_components": budget.n_components,
-            "cumulative_variance": pca_variance,
-        },
-        "table5_counts": {
-            "before": {c: int(np.sum(y_train == c)) for c in CATEGORY_NAMES},
-            "after": counts_after,
-        },
-        "gan_fit_rmse": {
-            f"{loss}/{label}": h["fit_rmse"] for (loss, label), h in histories.items()
-        },
-        "gan_fit_seconds": {str(k): v for k, v in sampler.fit_seconds_.items()},
-        "models": summary,
-        "confusion_matrix": {"labels": list(CATEGORY_NAMES), "matrix": matrix.tolist()},
-        "stage_seconds": stages,
-        "paper": PAPER,
-    }
+    metrics = assemble_metrics(data, pca, records, vanilla, quick=quick, seeds=seeds)
+    draw_figures(metrics, out)
+    seconds["total"] = time.perf_counter() - started
+    metrics["stage_seconds"] = seconds
     write_json_atomic(out / "metrics.json", metrics)
     write_text_atomic(out / "report.md", render_report(metrics))
-    log(f"wrote {out / 'report.md'} ({stages['total'] / 60:.1f} min)")
+    log(f"wrote {out / 'report.md'} ({seconds['total'] / 60:.1f} min)")
     return metrics

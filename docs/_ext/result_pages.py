@@ -19,6 +19,8 @@ import json
 import sys
 from pathlib import Path
 
+from awdids.experiments import draw_figures
+
 DOCS = Path(__file__).resolve().parent.parent
 RESULTS = DOCS / "results"
 README = DOCS.parent / "README.md"
@@ -156,32 +158,6 @@ def results_page(metrics, figures):
     for caption, name in figures:
         parts.append(f".. figure:: results/figures/{name}\n\n   {caption}\n")
     return "\n".join(parts)
-
-
-def draw_figures(metrics, folder):
-    """Draw the results page's figures from the metrics; return (caption, file)."""
-    from awdids.experiments import _figures
-
-    folder.mkdir(parents=True, exist_ok=True)
-    summary = metrics["models"]
-    matrix = metrics["confusion_matrix"]
-    histories = {
-        tuple(key.split("/")): {"fit_rmse": values}
-        for key, values in metrics["gan_fit_rmse"].items()
-    }
-    drawn = [
-        ("Metrics of every model (mean and std over seeds)", "model_metrics.png"),
-        ("Detection time per record", "detection_time.png"),
-        ("Confusion matrix of the paper's pipeline (seed 0)", "confusion_matrix.png"),
-        ("GAN and WGAN-GP fit RMSE per epoch (seed 0)", "gan_convergence.png"),
-    ]
-    _figures.plot_model_metrics(summary, folder / drawn[0][1])
-    _figures.plot_detection_time(summary, folder / drawn[1][1])
-    _figures.plot_confusion_matrix(
-        matrix["matrix"], matrix["labels"], drawn[2][0], folder / drawn[2][1]
-    )
-    _figures.plot_gan_convergence(histories, folder / drawn[3][1])
-    return drawn
 
 
 def _replace_readme_table(text, table):
