@@ -92,13 +92,11 @@ def _parse_assignments(items, *, many):
 
 def _cmd_search(args):
     import numpy as np
-    import pandas as pd
     from sklearn.model_selection import train_test_split
 
     from ._io import prepare_out_dir, write_json_atomic, write_text_atomic
-    from ._markdown import markdown_table
     from .datasets import fetch_nsl_kdd
-    from .model_selection import NovelAttackKFold, search_pipeline
+    from .model_selection import NovelAttackKFold, search_pipeline, summarise_search
 
     grid = _parse_assignments(args.param, many=True) or {
         "clf__weight_drop": [0.0, 0.2, 0.4]
@@ -135,24 +133,12 @@ def _cmd_search(args):
         verbose=2,
         **fixed,
     )
-    columns = ["params", "mean_test_score", "std_test_score", "mean_fit_time"]
-    table = pd.DataFrame(search.cv_results_)[columns]
-    table = table.sort_values("mean_test_score", ascending=False)
-    print(table.to_string(index=False))
-    summary = {
-        "best_params": search.best_params_,
-        "best_score": search.best_score_,
-        "scoring": args.scoring,
-        "n_train": len(y),
-        "fixed": fixed,
-        "cv_results": table.to_dict(orient="records"),
-    }
+    summary, table = summarise_search(
+        search, scoring=args.scoring, n_train=len(y), fixed=fixed
+    )
+    print(table)
     write_json_atomic(out / "search.json", summary)
-    rows = [
-        [f"{v:.4f}" if isinstance(v, float) else v for v in row]
-        for row in table.itertuples(index=False)
-    ]
-    write_text_atomic(out / "search.md", markdown_table(columns, rows) + "\n")
+    write_text_atomic(out / "search.md", table + "\n")
     _log(f"best {search.best_params_} ({args.scoring} {search.best_score_:.4f})")
     _log(f"wrote {out / 'search.json'} and {out / 'search.md'}")
     return 0
@@ -181,31 +167,6 @@ def _cmd_train(args):
     return 0
 
 
-def _report_from_counts(pair_counts):
-    """scikit-learn's classification report from (truth, prediction) -> count."""
-    from sklearn.metrics import classification_report
-
-    pairs = list(pair_counts)
-    report = classification_report(
-        [truth for truth, _ in pairs],
-        [pred for _, pred in pairs],
-        sample_weight=[pair_counts[pair] for pair in pairs],
-        output_dict=True,
-        zero_division=0,
-    )
-    total = sum(pair_counts.values())
-    lines = [f"{'':>14}{'precision':>10}{'recall':>10}{'f1-score':>10}{'support':>10}"]
-    for name, row in report.items():
-        if name == "accuracy":
-            lines.append(f"{'accuracy':>14}{'':>20}{row:>10.4f}{total:>10d}")
-            continue
-        lines.append(
-            f"{name:>14}{row['precision']:>10.4f}{row['recall']:>10.4f}"
-            f"{row['f1-score']:>10.4f}{round(row['support']):>10d}"
-        )
-    return "\n".join(lines)
-
-
 def _cmd_predict(args):
     import collections
     import warnings
@@ -214,6 +175,7 @@ def _cmd_predict(args):
 
     from ._io import atomic_path
     from .datasets._flows import labels_to_categories, read_flow_chunks
+    from .evaluation import report_from_counts
     from .model_file import load_model
 
     if args.out is not None and args.out.is_dir():
@@ -248,7 +210,7 @@ def _cmd_predict(args):
             )
     _log(f"wrote {out}")
     if pair_counts:
-        print(_report_from_counts(pair_counts))
+        print(report_from_counts(pair_counts))
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from ._baselines import evaluate_models, fit_and_score, make_baselines
 from ._metrics import classification_scores
-from ._report import format_results_table
+from ._report import format_results_table, report_from_counts
 from ._synthetic import moment_rmse, synthetic_quality
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "format_results_table",
     "make_baselines",
     "moment_rmse",
+    "report_from_counts",
     "synthetic_quality",
 ]

@@ -2,6 +2,6 @@
 and validation on attack types unseen in training."""
 
 from ._novel_attack import NovelAttackKFold
-from ._search import search_pipeline
+from ._search import search_pipeline, summarise_search
 
-__all__ = ["NovelAttackKFold", "search_pipeline"]
+__all__ = ["NovelAttackKFold", "search_pipeline", "summarise_search"]

@@ -8,7 +8,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from ..pipeline import make_awdids_pipeline
 
-__all__ = ["search_pipeline"]
+__all__ = ["search_pipeline", "summarise_search"]
 
 
 @contextlib.contextmanager
@@ -154,3 +154,60 @@ def search_pipeline(
     with backend:
         search.fit(X, y, groups=groups)
     return search
+
+
+def summarise_search(search, *, scoring, n_train=None, fixed=None):
+    """A fitted search's results as a JSON-ready dict and a Markdown table.
+
+    Parameters
+    ----------
+    search : GridSearchCV
+        Fitted, as :func:`search_pipeline` returns it.
+    scoring : str
+        The scoring the search ranked by (for the record).
+    n_train : int, default=None
+        Rows the search trained on (for the record).
+    fixed : dict, default=None
+        Parameters set for every candidate (for the record).
+
+    Returns
+    -------
+    summary : dict
+        Best parameters and score, and every candidate's mean and standard
+        deviation of the score and mean fit time, best first.
+    table : str
+        The same candidates as a Markdown table.
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from awdids.model_selection import summarise_search
+    >>> search = GridSearchCV(DummyClassifier(), {"strategy": ["prior"]}, cv=2)
+    >>> summary, table = summarise_search(
+    ...     search.fit([[0], [1], [2], [3]], [0, 0, 1, 1]), scoring="accuracy")
+    >>> summary["best_params"]
+    {'strategy': 'prior'}
+    >>> print(table.splitlines()[0])
+    | params | mean_test_score | std_test_score | mean_fit_time |
+    """
+    import pandas as pd
+
+    from .._markdown import markdown_table
+
+    columns = ["params", "mean_test_score", "std_test_score", "mean_fit_time"]
+    table = pd.DataFrame(search.cv_results_)[columns]
+    table = table.sort_values("mean_test_score", ascending=False)
+    summary = {
+        "best_params": search.best_params_,
+        "best_score": search.best_score_,
+        "scoring": scoring,
+        "n_train": n_train,
+        "fixed": fixed or {},
+        "cv_results": table.to_dict(orient="records"),
+    }
+    rows = [
+        [f"{v:.4f}" if isinstance(v, float) else v for v in row]
+        for row in table.itertuples(index=False)
+    ]
+    return summary, markdown_table(columns, rows)
