@@ -141,6 +141,14 @@ def draw_figures(metrics, folder):
         ``(caption, file name)`` of each figure drawn. Fig 4 needs the PCA's
         explained variance ratios, which metrics written by awdids before
         0.1.0 lack; it is then left out.
+
+    Examples
+    --------
+    >>> import json
+    >>> from awdids.experiments import draw_figures
+    >>> metrics = json.load(open("docs/results/reproduce.json"))  # doctest: +SKIP
+    >>> [name for _, name in draw_figures(metrics, "figures")][-1]  # doctest: +SKIP
+    'confusion_matrix.png'
     """
     from pathlib import Path
 
