@@ -56,11 +56,22 @@ def _heading(text, char):
     return f"{text}\n{char * len(text)}\n"
 
 
+def _cell(text):
+    """A table cell's text with reStructuredText markup characters escaped."""
+    text = str(text)
+    for char in ("\\", "*", "`", "|", "_"):
+        text = text.replace(char, "\\" + char)
+    if text[:1] in ("-", "+", "#"):
+        text = "\\" + text
+    return text
+
+
 def _list_table(columns, rows):
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for row in [columns, *rows]:
-        lines.append(f"   * - {row[0]}")
-        lines += [f"     - {cell}" for cell in row[1:]]
+        cells = [_cell(cell) for cell in row]
+        lines.append(f"   * - {cells[0]}")
+        lines += [f"     - {cell}" for cell in cells[1:]]
     return "\n".join(lines) + "\n"
 
 
