@@ -154,8 +154,9 @@ def results_page(metrics, figures):
         + f"\nEvery model trained on KDDTrain+ and scored once on KDDTest+, "
         f"{metrics['seeds']} seeds (mean ± standard deviation), by "
         "``awdids reproduce`` (``docs/results/reproduce.json``). "
-        f"{_environment_line(env)} Stage times: "
-        f"{metrics['stage_seconds']['total'] / 60:.0f} minutes in all.\n"
+        f"{_environment_line(env)} The run took "
+        f"{metrics['stage_seconds']['total'] / 60:.0f} minutes. The ``report.md`` "
+        "it writes sets the paper's printed numbers beside these.\n"
     )
     parts = [
         intro,
