@@ -34,9 +34,22 @@ class TensorBatchIterator:
     Parameters
     ----------
     dataset : skorch.dataset.Dataset or torch.utils.data.Subset of one
+        The rows (and targets) to cut into batches.
     batch_size : int
+        Rows a batch; the last batch may be smaller.
     shuffle : bool, default=False
+        Draw a new row order for each pass.
     generator : torch.Generator, default=None
+        Source of the row orders when shuffling (seeded by the classifier).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skorch.dataset import Dataset
+    >>> from awdids.classification import TensorBatchIterator
+    >>> data = Dataset(np.arange(10, dtype=np.float32).reshape(5, 2), np.arange(5))
+    >>> [len(X) for X, _ in TensorBatchIterator(data, batch_size=2)]
+    [2, 2, 1]
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, generator=None):
