@@ -2,6 +2,7 @@
 
 from ._baselines import evaluate_models, fit_and_score, make_baselines
 from ._metrics import classification_scores
+from ._novelty import known_novel_scores
 from ._report import format_results_table, report_from_counts
 from ._synthetic import moment_rmse, synthetic_quality
 
@@ -10,6 +11,7 @@ __all__ = [
     "evaluate_models",
     "fit_and_score",
     "format_results_table",
+    "known_novel_scores",
     "make_baselines",
     "moment_rmse",
     "report_from_counts",
