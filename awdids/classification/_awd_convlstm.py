@@ -109,24 +109,6 @@ def _check_iterator_params(prefix, iterator, net):
             )
 
 
-def _check_tensors(tensors, expected):
-    """Refuse tensors whose names, shapes or dtypes differ from ``expected``."""
-    extra = sorted(set(tensors) - set(expected))
-    missing = sorted(set(expected) - set(tensors))
-    if extra or missing:
-        raise ValueError(
-            f"the tensors do not match the network: unexpected {extra[:5]}, "
-            f"missing {missing[:5]}"
-        )
-    for name, tensor in tensors.items():
-        want = expected[name]
-        if tensor.shape != want.shape or tensor.dtype != want.dtype:
-            raise ValueError(
-                f"tensor {name} is {tuple(tensor.shape)} {tensor.dtype}, the network "
-                f"needs {tuple(want.shape)} {want.dtype}"
-            )
-
-
 class AWDConvLSTMClassifier(NeuralNetClassifier):
     """AWD-CNN-LSTM: weight-dropped ConvLSTM layers and three dense layers.
 
@@ -728,7 +710,11 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         return step
 
     def _fitted_state(self):
-        """Plain-valued fitted attributes and named tensors (for model files)."""
+        """Plain-valued fitted attributes, and the loss's class weights or None.
+
+        With ``module_``'s weights, what a model file stores of the fitted
+        classifier (see :meth:`_from_fitted_state`).
+        """
         check_is_fitted(self, ["classes_inferred_", "module_"])
         fitted = {
             "classes": self.classes_inferred_.tolist(),
@@ -743,20 +729,14 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
                 else None
             ),
         }
-        tensors = {
-            f"module.{name}": tensor.detach().cpu().contiguous()
-            for name, tensor in self.module_.state_dict().items()
-        }
-        if getattr(self, "_loss_weight_", None) is not None:
-            tensors["criterion.weight"] = self._loss_weight_.detach().cpu()
-        return fitted, tensors
+        return fitted, getattr(self, "_loss_weight_", None)
 
     @classmethod
-    def _from_fitted_state(cls, params, fitted, tensors):
-        """A fitted classifier from :meth:`_fitted_state`'s output.
+    def _from_fitted_state(cls, params, fitted, loss_weight=None):
+        """A classifier built from :meth:`_fitted_state`'s attributes.
 
-        The network is built from ``params`` and ``fitted``; ``tensors`` are
-        loaded into it only when their names and shapes match it exactly.
+        Its network has the architecture they describe and fresh weights; the
+        caller loads the stored tensors into ``module_``.
         """
         clf = cls(**params)
         clf._check_params()
@@ -768,25 +748,9 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         clf.feature_mean_ = np.asarray(fitted["feature_mean"], dtype=np.float32)
         clf.feature_scale_ = np.asarray(fitted["feature_scale"], dtype=np.float32)
         clf.device_ = resolve_device(clf.device)
-        clf._loss_weight_ = tensors.get("criterion.weight")
-        clf._init_rng_ = torch.Generator()  # the weights are replaced below
-        clf.initialize()
-        expected = {
-            f"module.{name}": tensor
-            for name, tensor in clf.module_.state_dict().items()
-        }
-        if clf._loss_weight_ is not None:
-            expected["criterion.weight"] = clf.criterion_.weight
-        _check_tensors(tensors, expected)
-        clf.module_.load_state_dict(
-            {
-                name[len("module.") :]: t
-                for name, t in tensors.items()
-                if name != "criterion.weight"
-            }
-        )
-        clf.module_.eval()
-        return clf
+        clf._loss_weight_ = loss_weight
+        clf._init_rng_ = torch.Generator()  # the caller replaces the weights
+        return clf.initialize()
 
     def __getstate__(self):
         state = super().__getstate__()

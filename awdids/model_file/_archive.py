@@ -3,7 +3,7 @@
 import posixpath
 import zipfile
 
-from ._errors import ModelFileError, refuse_on_failure
+from ._errors import ModelFileError, refuse_names_other_than, refuse_on_failure
 
 __all__ = ["MEMBER_LIMITS", "read_members", "write_members"]
 
@@ -35,13 +35,9 @@ def _check_members(path, names):
         _check_name(path, name)
     if len(names) != len(set(names)):
         raise ModelFileError(f"Refusing {path}: a member name appears twice.")
-    extra = sorted(set(names) - set(MEMBER_LIMITS))
-    missing = sorted(set(MEMBER_LIMITS) - set(names))
-    if extra or missing:
-        raise ModelFileError(
-            f"{path} is not an awdids model file: unknown members {extra}, "
-            f"missing members {missing}."
-        )
+    refuse_names_other_than(
+        f"{path} is not an awdids model file", names, MEMBER_LIMITS, "members"
+    )
 
 
 def _read_bounded(archive, path, name):

@@ -2,7 +2,7 @@
 
 import contextlib
 
-__all__ = ["ModelFileError", "refuse_on_failure"]
+__all__ = ["ModelFileError", "refuse_names_other_than", "refuse_on_failure"]
 
 
 class ModelFileError(ValueError):
@@ -35,3 +35,16 @@ def refuse_on_failure(what):
         raise
     except Exception as error:  # noqa: BLE001 - any parse failure means damage
         raise ModelFileError(f"{what} ({type(error).__name__}: {error}).") from None
+
+
+def refuse_names_other_than(what, names, expected, noun):
+    """Refuse ``names`` unless they are exactly ``expected`` (in any order).
+
+    The message, after ``what``, lists the unknown and the missing ``noun``.
+    """
+    extra = sorted(set(names) - set(expected))
+    missing = sorted(set(expected) - set(names))
+    if extra or missing:
+        raise ModelFileError(
+            f"{what}: unknown {noun} {extra[:5]}, missing {noun} {missing[:5]}."
+        )

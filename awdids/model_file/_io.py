@@ -2,6 +2,7 @@
 
 import json
 
+import torch
 from imblearn.pipeline import Pipeline as ImbPipeline
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
@@ -11,7 +12,7 @@ from .._environment import library_versions
 from .._io import atomic_path
 from ..classification import AWDConvLSTMClassifier
 from ._archive import read_members, write_members
-from ._errors import ModelFileError, refuse_on_failure
+from ._errors import ModelFileError, refuse_names_other_than, refuse_on_failure
 from ._manifest import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -23,6 +24,8 @@ from ._steps import dump_steps, load_steps
 
 __all__ = ["save_model", "load_model"]
 
+# Tensor names in the weights member: the network's, and the loss's class weights.
+_MODULE, _LOSS_WEIGHT = "module.", "criterion.weight"
 # Parameters whose prefix skorch passes on to a part it builds. Their values
 # are plain data, which names no code.
 _FORWARDED_PREFIXES = (
@@ -135,7 +138,13 @@ def save_model(estimator, path):
     True
     """
     kind, names, clf, kept = _split_pipeline(estimator)
-    fitted, tensors = clf._fitted_state()
+    fitted, loss_weight = clf._fitted_state()
+    tensors = {
+        f"{_MODULE}{name}": tensor.detach().cpu().contiguous()
+        for name, tensor in clf.module_.state_dict().items()
+    }
+    if loss_weight is not None:
+        tensors[_LOSS_WEIGHT] = loss_weight.detach().cpu()
     manifest = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -175,6 +184,45 @@ def _is_plain(value):
     return True
 
 
+def _expected_tensors(clf, with_loss_weight):
+    """Name -> (shape, dtype) of every tensor the classifier's file must hold."""
+    expected = {
+        f"{_MODULE}{name}": (tensor.shape, tensor.dtype)
+        for name, tensor in clf.module_.state_dict().items()
+    }
+    if with_loss_weight:
+        n_classes = len(clf.classes_inferred_)
+        expected[_LOSS_WEIGHT] = (torch.Size([n_classes]), torch.float32)
+    return expected
+
+
+def _load_tensors(clf, tensors, path):
+    """Load the stored tensors into ``clf``, refusing any that do not fit it."""
+    expected = _expected_tensors(clf, _LOSS_WEIGHT in tensors)
+    refuse_names_other_than(
+        f"Refusing {path}: the weights do not match the network",
+        tensors,
+        expected,
+        "tensors",
+    )
+    for name, tensor in tensors.items():
+        shape, dtype = expected[name]
+        if tensor.shape != shape or tensor.dtype != dtype:
+            raise ModelFileError(
+                f"Refusing {path}: tensor {name} is {tuple(tensor.shape)} "
+                f"{tensor.dtype}, the network needs {tuple(shape)} {dtype}."
+            )
+    clf.module_.load_state_dict(
+        {
+            name.removeprefix(_MODULE): t
+            for name, t in tensors.items()
+            if name != _LOSS_WEIGHT
+        }
+    )
+    clf.module_.eval()
+    return clf
+
+
 def _build_classifier(manifest, tensors, device, path):
     section = manifest["classifier"]
     params = _decode_params(section["params"], path)
@@ -182,23 +230,26 @@ def _build_classifier(manifest, tensors, device, path):
     with refuse_on_failure(
         f"Refusing {path}: the classifier it describes cannot be built"
     ):
-        return AWDConvLSTMClassifier._from_fitted_state(params, section, tensors)
+        clf = AWDConvLSTMClassifier._from_fitted_state(
+            params, section, tensors.get(_LOSS_WEIGHT)
+        )
+    return _load_tensors(clf, tensors, path)
 
 
 def _assemble(manifest, kept, clf, path):
+    steps = manifest["steps"]
     if manifest["kind"] == "classifier":
-        if manifest["steps"] or kept:
+        if steps or kept:
             raise ModelFileError(f"Refusing {path}: a classifier file with steps.")
         return clf
-    *names, _ = manifest["steps"] or [None]
     kept = dict(kept)
-    if len(manifest["steps"]) < 1 or not set(kept) <= set(names):
+    if not steps or not set(kept) <= set(steps[:-1]):
         raise ModelFileError(
             f"Refusing {path}: its stored steps {sorted(kept)} do not match the "
-            f"step names {manifest['steps']}."
+            f"step names {steps}."
         )
-    steps = [(name, kept.get(name, "passthrough")) for name in names]
-    return ImbPipeline([*steps, (manifest["steps"][-1], clf)])
+    transformers = [(name, kept.get(name, "passthrough")) for name in steps[:-1]]
+    return ImbPipeline([*transformers, (steps[-1], clf)])
 
 
 def load_model(path, *, device="cpu"):

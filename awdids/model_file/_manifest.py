@@ -70,7 +70,7 @@ def decode_value(value, name, depth=0):
     """Inverse of :func:`encode_value`; refuse anything but plain data."""
     if depth > _MAX_DEPTH:
         raise ModelFileError(f"Parameter {name} is nested too deeply.")
-    if _is_plain_scalar(value) and not isinstance(value, dict):
+    if _is_plain_scalar(value):
         return value
     if isinstance(value, list):
         return [decode_value(v, name, depth + 1) for v in value]

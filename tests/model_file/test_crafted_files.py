@@ -114,6 +114,38 @@ def test_weights_of_the_wrong_shape_are_refused(model_copy, sentinel):
     _refused(model_copy, sentinel, "the network needs")
 
 
+def _rewrite_tensors(path, change):
+    from safetensors.torch import load, save
+
+    tensors = load(dict(crafted.read_archive(path))["weights.safetensors"])
+    change(tensors)
+    crafted.replace_member(path, "weights.safetensors", save(tensors))
+
+
+def test_a_renamed_tensor_is_refused(model_copy, sentinel):
+    def rename(tensors):
+        name = next(iter(tensors))
+        tensors["module.extra"] = tensors.pop(name)
+
+    _rewrite_tensors(model_copy, rename)
+    _refused(model_copy, sentinel, r"unknown tensors \['module.extra'\]")
+
+
+def test_class_weights_of_the_wrong_length_are_refused(tmp_path, sentinel):
+    import torch
+
+    from awdids import AWDConvLSTMClassifier
+
+    X = np.random.RandomState(0).rand(40, 4).astype(np.float32)
+    clf = AWDConvLSTMClassifier(
+        hidden_channels=2, num_layers=1, max_epochs=1, class_weight="balanced"
+    ).fit(X, np.array(["a", "b"] * 20))
+    path = tmp_path / "clf.awdids"
+    save_model(clf, path)
+    _rewrite_tensors(path, lambda t: t.update({"criterion.weight": torch.ones(3)}))
+    _refused(path, sentinel, r"criterion.weight is \(3,\).*needs \(2,\)")
+
+
 @pytest.mark.parametrize(
     "name", ["../manifest.json", "/etc/manifest.json", "a/../../x"]
 )
