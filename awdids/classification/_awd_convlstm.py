@@ -63,16 +63,6 @@ from ._split import StratifiedValidSplit
 __all__ = ["AWDConvLSTMClassifier"]
 
 _PREDICT_BATCH = 4096
-# Parameters of the classifier that it passes to its module itself.
-_ARCHITECTURE = (
-    "input_shape",
-    "n_classes",
-    "hidden_channels",
-    "num_layers",
-    "kernel_size",
-    "weight_drop",
-    "head_hidden",
-)
 
 
 def _discard(*args, **kwargs):
@@ -360,12 +350,6 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
                 f"{self.validation_fraction} both choose the validation rows; "
                 "set validation_fraction=None to use train_split."
             )
-        for name in self.get_params_for("module"):
-            if name in _ARCHITECTURE:
-                raise ValueError(
-                    f"module__{name} repeats the classifier's own parameter; set "
-                    f"{name} instead."
-                )
         if "weight" in self.get_params_for("criterion") and self.class_weight:
             raise ValueError(
                 "criterion__weight and class_weight both weigh the classes; set one."
@@ -484,16 +468,16 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         """
         if self.warm_start and self._is_trained():
             return self.partial_fit(X, y, **fit_params)
-        X, y_codes = self._setup_first_fit(X, y)
-        self.initialize()
-        return self._train(X, y_codes, **fit_params)
+        return self._fit_from_scratch(X, y, **fit_params)
 
     def _is_trained(self):
         return getattr(self, "initialized_", False) and hasattr(
             self, "classes_inferred_"
         )
 
-    def _train(self, X, y_codes, **fit_params):
+    def _fit_from_scratch(self, X, y, **fit_params):
+        X, y_codes = self._setup_first_fit(X, y)
+        self.initialize()
         return super().partial_fit(X, y_codes, **fit_params)
 
     def partial_fit(self, X, y, classes=None, **fit_params):
@@ -519,9 +503,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self
         """
         if not self._is_trained():
-            X, y_codes = self._setup_first_fit(X, y)
-            self.initialize()
-            return self._train(X, y_codes, **fit_params)
+            return self._fit_from_scratch(X, y, **fit_params)
         self._check_params()
         X = validate_data(self, X, reset=False, dtype=np.float32)
         y = column_or_1d(y, warn=True)
@@ -539,7 +521,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             self._split_seed_ = getattr(self, "_split_seed_", split_seed)
             self.module_.recurrent.set_rng(self._train_rng_)
         y_codes = np.searchsorted(self.classes_inferred_, y)
-        return self._train(self._standardize(X), y_codes, **fit_params)
+        return super().partial_fit(self._standardize(X), y_codes, **fit_params)
 
     def _validate_predict_input(self, X):
         check_is_fitted(self, ["classes_inferred_", "module_"])
@@ -606,6 +588,12 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             head_hidden=tuple(self.head_hidden),
         )
         extra = self.get_params_for("module")
+        repeated = sorted(set(extra) & set(architecture))
+        if repeated:
+            raise ValueError(
+                f"module__{repeated[0]} repeats the classifier's own parameter; "
+                f"set {repeated[0]} instead."
+            )
         accepted = _accepted_parameters(self.module)
         unknown = [] if accepted is None else sorted(set(extra) - accepted)
         if unknown:

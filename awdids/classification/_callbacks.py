@@ -1,8 +1,6 @@
 """skorch callbacks of AWDConvLSTMClassifier: batch-norm reset, early stopping,
 weight averaging."""
 
-import warnings
-
 import torch
 from skorch.callbacks import Callback, EarlyStopping
 
@@ -56,14 +54,13 @@ class WeightAveraging(Callback):
         self.decay = decay
         self.batch_size = batch_size
 
-    def on_train_begin(self, net, X=None, y=None, **kwargs):
+    def on_train_begin(self, net, **kwargs):
         self.average_ = WeightAverage(net.module_, self.decay)
-        with warnings.catch_warnings():  # the fit loop warns about the split
-            warnings.simplefilter("ignore")
-            train, _ = net.get_split_datasets(X, y)
-        self.train_rows_ = TensorBatchIterator(train, self.batch_size).X
+        self.train_rows_ = None
 
-    def on_epoch_begin(self, net, **kwargs):
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        if self.train_rows_ is None:  # the fit's training split, as tensors once
+            self.train_rows_ = TensorBatchIterator(dataset_train, self.batch_size).X
         self.average_.use_raw()
 
     def on_batch_end(self, net, training=False, **kwargs):

@@ -39,12 +39,11 @@ class StratifiedValidSplit(ValidSplit):
         if not (isinstance(fraction, float) and 0 < fraction < 1):
             raise ValueError(f"fraction must be a float in (0, 1), got {fraction!r}.")
         super().__init__(fraction, stratified=True, random_state=random_state)
-        self.fraction = fraction
 
     def __call__(self, dataset, y=None, groups=None):
         codes = np.unique(np.asarray(y), return_inverse=True)[1]
         counts = np.bincount(codes)
-        n_valid = int(np.ceil(self.fraction * len(codes)))
+        n_valid = int(np.ceil(self.cv * len(codes)))
         if counts.min() < 2 or n_valid < len(counts):
             warnings.warn(
                 "validation split dropped: a stratified split needs at least 2 "
