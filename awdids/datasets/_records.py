@@ -128,6 +128,10 @@ def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
         An empty file, a wrong header or column count, a malformed line, an
         empty or non-numeric value; the message names the file and the line.
     """
+    if chunksize is not None and (not isinstance(chunksize, int) or chunksize < 1):
+        raise ValueError(
+            f"chunksize must be a positive int or None, got {chunksize!r}."
+        )
     header = _has_header(path)
     names = _column_names(path, header, widths)
     text_columns = (*CATEGORICAL_FEATURES, "attack", "label", "target")
@@ -136,7 +140,7 @@ def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
             path,
             header=0 if header else None,
             names=names,
-            chunksize=chunksize or None,
+            chunksize=chunksize,
             skipinitialspace=True,
             dtype=dict.fromkeys(text_columns, str),
         )

@@ -110,3 +110,12 @@ def test_table_3_counts(nsl_kdd_home):
             .dtypes.map(pd.api.types.is_numeric_dtype)
             .all()
         )
+
+
+@pytest.mark.parametrize("chunksize", [0, -5, 2.5])
+def test_a_chunksize_that_is_not_a_positive_int_is_refused(tmp_path, chunksize):
+    from awdids.datasets._records import read_records
+
+    path = write_subset(tmp_path, "train", [GOOD_LINE])
+    with pytest.raises(ValueError, match=rf"chunksize must be .* got {chunksize}"):
+        next(read_records(path, chunksize=chunksize))
