@@ -181,30 +181,38 @@ def _replace_readme_table(text, table):
     return f"{head}{start}\n{table}\n{end}{tail}"
 
 
+def _sync_readme(metrics, check):
+    """Write the README's table; with ``check``, refuse a stale one instead."""
+    readme = README.read_text(encoding="utf-8")
+    updated = _replace_readme_table(readme, readme_table(metrics))
+    if updated == readme:
+        return
+    if check:
+        raise MissingResultError(
+            "README.md's results table differs from docs/results/reproduce.json; "
+            "run python docs/_ext/result_pages.py"
+        )
+    README.write_text(updated, encoding="utf-8")
+
+
+def _write_pages(metrics):
+    (DOCS / "benchmarks.rst").write_text(benchmarks_page(), encoding="utf-8")
+    figures = draw_figures(metrics, RESULTS / "figures")
+    (DOCS / "results.rst").write_text(results_page(metrics, figures), encoding="utf-8")
+
+
 def build(check=False):
     """Write both pages and the README table; with ``check``, only compare README."""
     metrics = load_result(REPRODUCE)
-    readme = README.read_text(encoding="utf-8")
-    updated = _replace_readme_table(readme, readme_table(metrics))
-    if check:
-        if updated != readme:
-            raise MissingResultError(
-                "README.md's results table differs from docs/results/reproduce.json; "
-                "run python docs/_ext/result_pages.py"
-            )
-        return
-    README.write_text(updated, encoding="utf-8")
-    (DOCS / "benchmarks.rst").write_text(benchmarks_page(), encoding="utf-8")
-    figures = draw_figures(metrics, RESULTS / "figures")
-    (DOCS / "results.rst").write_text(results_page(metrics, figures), encoding="utf-8")
+    _sync_readme(metrics, check)
+    if not check:
+        _write_pages(metrics)
 
 
 def _on_builder_inited(app):
-    build(check=True)  # a stale README table fails the docs build
-    (DOCS / "benchmarks.rst").write_text(benchmarks_page(), encoding="utf-8")
     metrics = load_result(REPRODUCE)
-    figures = draw_figures(metrics, RESULTS / "figures")
-    (DOCS / "results.rst").write_text(results_page(metrics, figures), encoding="utf-8")
+    _sync_readme(metrics, check=True)  # a stale README table fails the docs build
+    _write_pages(metrics)
 
 
 def setup(app):
