@@ -3,9 +3,11 @@
 from imblearn.utils.estimator_checks import (
     parametrize_with_checks as imblearn_parametrize_with_checks,
 )
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from awdids import AWDConvLSTMClassifier
+from awdids.novelty import OpenSetClassifier
 from awdids.over_sampling import GPGANSampler
 
 TINY_SAMPLER = GPGANSampler(
@@ -79,4 +81,27 @@ CLASSIFIER_XFAIL = {
     [TINY_CLASSIFIER], expected_failed_checks=lambda e: CLASSIFIER_XFAIL
 )
 def test_sklearn_checks_classifier(estimator, check):
+    check(estimator)
+
+
+OPEN_SET = OpenSetClassifier(
+    LogisticRegression(), novelty="normal_proba", normal_label=0, unknown_label=-1
+)
+OPEN_SET_XFAIL = {
+    check: (
+        "the check's y has no class 0, the normal_label; OpenSetClassifier "
+        "refuses y without its normal class"
+    )
+    for check in (
+        "check_estimators_dtypes",
+        "check_classifier_data_not_an_array",
+        "check_classifiers_classes",
+        "check_fit2d_1sample",
+        "check_fit2d_1feature",
+    )
+}
+
+
+@parametrize_with_checks([OPEN_SET], expected_failed_checks=lambda e: OPEN_SET_XFAIL)
+def test_sklearn_checks_open_set(estimator, check):
     check(estimator)

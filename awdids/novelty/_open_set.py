@@ -1,0 +1,414 @@
+"""A classifier that also flags rows unlike any normal traffic it was trained on."""
+
+import numbers
+import time
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.model_selection import check_cv
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    _num_samples,
+    check_is_fitted,
+    column_or_1d,
+)
+
+from ._scores import SCORES
+
+__all__ = ["OpenSetClassifier"]
+
+
+def _score_names(novelty):
+    names = [novelty] if isinstance(novelty, str) else list(novelty)
+    unknown = [name for name in names if name not in SCORES]
+    if not names or unknown or len(set(names)) != len(names):
+        raise ValueError(
+            f"novelty must name one or more distinct scores of {sorted(SCORES)}; "
+            f"got {novelty!r}."
+        )
+    return names
+
+
+def _tail_rank(calibration, values):
+    """Share of the sorted ``calibration`` scores at or below each value."""
+    return np.searchsorted(calibration, values, side="right") / len(calibration)
+
+
+def _with_label(classes, label):
+    """``classes`` with ``label`` appended, in a dtype that holds both."""
+    values = list(classes) + [label]
+    if all(isinstance(v, str) for v in values):
+        return np.asarray(values, dtype=str)
+    if all(isinstance(v, numbers.Integral) for v in values):
+        return np.asarray(values)
+    return np.asarray(values, dtype=object)
+
+
+class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Flag rows that look like no normal traffic seen in training.
+
+    A classifier trained on known attack types tends to call a new type
+    normal. This meta-estimator adds a novelty score and an operating point:
+    a row is *flagged* when its score exceeds a threshold set so that a share
+    ``false_alarm_rate`` of held-out normal rows is flagged. The threshold is
+    calibrated on rows the scoring model never saw: ``cv`` clones of
+    ``estimator`` are fitted on the training folds and scored on the normal
+    rows of the held-out folds; then ``estimator`` is refitted on all rows.
+
+    Flags change only the rows the classifier calls ``normal_label`` (a row
+    it already calls an attack raises its alarm anyway): with
+    ``policy="unknown"`` they become ``unknown_label``, with
+    ``policy="attack"`` the attack class the classifier finds most likely.
+
+    Several scores can be combined. Each is mapped to its rank among the
+    held-out normal scores (a value in [0, 1]), and a row's novelty is the
+    largest of its ranks, so that one threshold serves them all.
+
+    Parameters
+    ----------
+    estimator : classifier or pipeline
+        Fitted on ``cv`` training folds and then on all rows; its classes
+        must include ``normal_label``.
+    novelty : str or list of str, default="normal_proba"
+        ``"normal_proba"`` (1 - P(normal)), ``"max_proba"`` (1 - the largest
+        class probability), ``"energy"`` (minus the log-sum-exp of
+        ``decision_function``), ``"knn"`` (mean distance to the
+        ``n_neighbors`` nearest normal training rows in the estimator's
+        feature space, the output of a pipeline's steps before its last),
+        ``"isolation"`` (an ``IsolationForest`` on the normal training rows in
+        that space), or a list of them.
+    false_alarm_rate : float, default=0.01
+        The share of held-out normal rows flagged, in (0, 1). Normal traffic
+        that differs from the training rows is flagged more often.
+    policy : {"unknown", "attack"}, default="unknown"
+        What a flagged row that the classifier calls normal becomes.
+    unknown_label : str or int, default="unknown"
+        The label of such rows with ``policy="unknown"``; it must not be a
+        class of ``y``.
+    normal_label : str or int, default="normal"
+        The class of normal traffic.
+    cv : int, cross-validation generator or iterable, default=3
+        The folds the threshold is calibrated on, as
+        :func:`sklearn.model_selection.check_cv` takes them (an int is a
+        stratified k-fold). :class:`~awdids.model_selection.NovelAttackKFold`
+        also scores each fold's held-out attack types (``calibration_``);
+        it needs ``groups`` in :meth:`fit`.
+    n_neighbors : int, default=5
+        Neighbours of the ``"knn"`` score.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the ``"isolation"`` score's forest.
+    verbose : int, default=0
+        Print one line per fitted fold when positive.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        ``estimator`` fitted on all rows.
+    classes_ : ndarray
+        The estimator's classes, then ``unknown_label`` with
+        ``policy="unknown"``.
+    offset_ : float
+        Rows whose :meth:`score_samples` falls below it are flagged.
+    calibration_scores_ : dict of str -> ndarray
+        Each score's held-out normal values, sorted: the ranks' reference.
+    calibration_ : dict
+        Per fold: ``false_alarm_rate`` (held-out normal rows flagged at ``offset_``:
+        how far it drifts from the target between folds),
+        ``attack_rows_flagged`` (held-out attack rows flagged by the score)
+        and ``fit_seconds``.
+    n_features_in_ : int
+        Columns of ``X`` (``feature_names_in_`` too when ``X`` has names).
+
+    See Also
+    --------
+    awdids.evaluation.known_novel_scores : Scores over known and novel rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from awdids.novelty import OpenSetClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (200, 2)), rng.normal(4, 1, (100, 2))])
+    >>> y = np.array(["normal"] * 200 + ["dos"] * 100)
+    >>> clf = OpenSetClassifier(
+    ...     RandomForestClassifier(random_state=0), novelty="knn", random_state=0
+    ... ).fit(X, y)
+    >>> clf.predict([[0.0, 0.0], [-30.0, -30.0]]).tolist()
+    ['normal', 'unknown']
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "novelty": [StrOptions(set(SCORES)), list, tuple],
+        "false_alarm_rate": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "policy": [StrOptions({"unknown", "attack"})],
+        "unknown_label": [str, numbers.Integral],
+        "normal_label": [str, numbers.Integral],
+        "cv": ["cv_object"],
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        novelty="normal_proba",
+        false_alarm_rate=0.01,
+        policy="unknown",
+        unknown_label="unknown",
+        normal_label="normal",
+        cv=3,
+        n_neighbors=5,
+        random_state=None,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.novelty = novelty
+        self.false_alarm_rate = false_alarm_rate
+        self.policy = policy
+        self.unknown_label = unknown_label
+        self.normal_label = normal_label
+        self.cv = cv
+        self.n_neighbors = n_neighbors
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ---- fitting -------------------------------------------------------------------
+
+    def _check_estimator_outputs(self, names):
+        needed = {SCORES[name].requires for name in names} - {None}
+        if self.policy == "attack":
+            if not any(
+                hasattr(self.estimator, m)
+                for m in ("predict_proba", "decision_function")
+            ):
+                needed.add("predict_proba")
+        missing = sorted(m for m in needed if not hasattr(self.estimator, m))
+        if missing:
+            raise TypeError(
+                f"novelty={self.novelty!r} with policy={self.policy!r} needs an "
+                f"estimator with {' and '.join(missing)}; "
+                f"{type(self.estimator).__name__} has none."
+            )
+
+    def _check_rows(self, X, *, reset):
+        # The estimator validates the values (a pipeline may take text
+        # columns); only what every estimator needs is checked here.
+        if sp.issparse(X):
+            raise TypeError(
+                "OpenSetClassifier takes dense X: sparse input is not supported."
+            )
+        if not hasattr(X, "iloc"):
+            X = np.asarray(X)
+        if np.ndim(X) != 2:
+            raise ValueError(
+                f"Expected a 2D array of rows, got X with shape {np.shape(X)}; "
+                "Reshape your data with X.reshape(-1, 1) for one feature."
+            )
+        _check_n_features(self, X, reset=reset)
+        _check_feature_names(self, X, reset=reset)
+        return X
+
+    def _check_targets(self, y):
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if not np.any(y == self.normal_label):
+            raise ValueError(
+                f"normal_label={self.normal_label!r} is not a class of y "
+                f"(classes {np.unique(y).tolist()[:10]})."
+            )
+        if self.policy == "unknown" and np.any(y == self.unknown_label):
+            raise ValueError(
+                f"unknown_label={self.unknown_label!r} is already a class of y."
+            )
+        return y
+
+    def _fit_scores(self, estimator, X, y, names, seed):
+        X_normal = _safe_indexing(X, np.flatnonzero(y == self.normal_label))
+        return {
+            name: SCORES[name].fit(
+                estimator,
+                X_normal,
+                normal_label=self.normal_label,
+                n_neighbors=self.n_neighbors,
+                random_state=seed,
+            )
+            for name in names
+        }
+
+    def _raw_scores(self, estimator, states, X):
+        return {
+            name: SCORES[name].score(estimator, state, X)
+            for name, state in states.items()
+        }
+
+    def _novelty(self, raw):
+        ranks = [
+            _tail_rank(self.calibration_scores_[name], values)
+            for name, values in raw.items()
+        ]
+        return np.max(ranks, axis=0)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, groups=None):
+        """Calibrate the threshold on held-out folds, then fit on all rows.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Training rows, as ``estimator`` takes them.
+        y : array-like of shape (n_samples,)
+            Classes; ``normal_label`` must be one of them.
+        groups : array-like of shape (n_samples,), default=None
+            Passed to ``cv.split`` (the attack type of each row for
+            :class:`~awdids.model_selection.NovelAttackKFold`).
+
+        Returns
+        -------
+        self : OpenSetClassifier
+        """
+        names = _score_names(self.novelty)
+        self._check_estimator_outputs(names)
+        X = self._check_rows(X, reset=True)
+        y = self._check_targets(y)
+        if len(y) != _num_samples(X):
+            raise ValueError(f"X has {_num_samples(X)} rows but y has {len(y)} labels.")
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        cv = check_cv(self.cv, y, classifier=True)
+        held_out, folds = {name: [] for name in names}, []
+        for fold, (train, test) in enumerate(cv.split(X, y, groups)):
+            tic = time.perf_counter()
+            X_train, y_train = _safe_indexing(X, train), y[train]
+            model = clone(self.estimator).fit(X_train, y_train)
+            states = self._fit_scores(model, X_train, y_train, names, seed)
+            raw = self._raw_scores(model, states, _safe_indexing(X, test))
+            is_normal = y[test] == self.normal_label
+            for name in names:
+                held_out[name].append(raw[name][is_normal])
+            folds.append(
+                {
+                    "raw": raw,
+                    "is_normal": is_normal,
+                    "seconds": time.perf_counter() - tic,
+                }
+            )
+            if self.verbose:
+                print(f"[OpenSetClassifier] fold {fold}: {folds[-1]['seconds']:.1f} s")
+        self.calibration_scores_ = {
+            name: np.sort(np.concatenate(values)) for name, values in held_out.items()
+        }
+        novelty = [self._novelty(f["raw"]) for f in folds]
+        normal_novelty = np.concatenate(
+            [n[f["is_normal"]] for n, f in zip(novelty, folds)]
+        )
+        threshold = float(
+            np.quantile(normal_novelty, 1 - self.false_alarm_rate, method="higher")
+        )
+        self.offset_ = 1.0 - threshold
+        self.calibration_ = {
+            "false_alarm_rate": [
+                float(np.mean(n[f["is_normal"]] > threshold))
+                for n, f in zip(novelty, folds)
+            ],
+            "attack_rows_flagged": [
+                float(np.mean(n[~f["is_normal"]] > threshold))
+                if np.any(~f["is_normal"])
+                else float("nan")
+                for n, f in zip(novelty, folds)
+            ],
+            "fit_seconds": [f["seconds"] for f in folds],
+        }
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self._states = self._fit_scores(self.estimator_, X, y, names, seed)
+        classes = self.estimator_.classes_
+        if self.policy == "unknown":
+            self.classes_ = _with_label(classes, self.unknown_label)
+        else:
+            self.classes_ = np.asarray(classes)
+        return self
+
+    # ---- prediction ----------------------------------------------------------------
+
+    def score_samples(self, X):
+        """How normal each row looks: lower is less like the normal rows.
+
+        For each score, the share of held-out normal rows that score higher
+        than the row (more unusual); the smallest over the scores. Rows below
+        ``offset_`` are flagged, as in scikit-learn's outlier detectors.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            Values in [0, 1].
+        """
+        check_is_fitted(self, "offset_")
+        X = self._check_rows(X, reset=False)
+        return 1.0 - self._novelty(self._raw_scores(self.estimator_, self._states, X))
+
+    def _most_likely_attack(self, X):
+        classes = np.asarray(self.estimator_.classes_)
+        if hasattr(self.estimator_, "predict_proba"):
+            evidence = np.asarray(self.estimator_.predict_proba(X), dtype=float)
+        else:
+            evidence = np.asarray(self.estimator_.decision_function(X), dtype=float)
+        evidence[:, classes == self.normal_label] = -np.inf
+        return classes[evidence.argmax(axis=1)]
+
+    def predict_with_flags(self, X):
+        """Predicted classes and whether each row was flagged.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            As :meth:`predict` returns them.
+        flagged : ndarray of bool of shape (n_samples,)
+            Rows whose :meth:`score_samples` is below ``offset_``.
+        """
+        flagged = self.score_samples(X) < self.offset_
+        y_pred = np.asarray(self.estimator_.predict(X)).astype(self.classes_.dtype)
+        changed = flagged & (y_pred == self.normal_label)
+        if self.policy == "unknown":
+            y_pred[changed] = self.unknown_label
+        elif np.any(changed):
+            y_pred[changed] = self._most_likely_attack(_safe_indexing(X, changed))
+        return y_pred, flagged
+
+    def predict(self, X):
+        """Classes, with flagged rows called normal replaced as ``policy`` says.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        return self.predict_with_flags(X)[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags

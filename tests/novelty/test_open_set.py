@@ -1,0 +1,176 @@
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+from awdids.model_selection import NovelAttackKFold
+from awdids.novelty import OpenSetClassifier
+
+
+def blobs(seed=0, n_normal=600, n_dos=300):
+    """Normal rows around 0, known attack rows around (6, 0)."""
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(0, 1, (n_normal, 2)), rng.normal((6, 0), 1, (n_dos, 2))])
+    y = np.array(["normal"] * n_normal + ["dos"] * n_dos)
+    return X, y
+
+
+def novel_rows(seed=1, n=200):
+    """An attack type never trained on, near (0, -10): a forest calls it normal."""
+    return np.random.default_rng(seed).normal((0, -10), 0.5, (n, 2))
+
+
+def forest():
+    return RandomForestClassifier(n_estimators=30, random_state=0)
+
+
+# An isolation forest cannot tell rows beyond the range of its training rows
+# from the most extreme of them (they fall in the same leaves), so it flags
+# fewer of these rows than the distance does.
+@pytest.mark.parametrize(
+    "score, share",
+    [("knn", 0.95), ("isolation", 0.3), (["normal_proba", "knn"], 0.95)],
+)
+def test_flags_an_unseen_attack_type_the_classifier_calls_normal(score, share):
+    X, y = blobs()
+    novel = novel_rows()
+    assert np.mean(forest().fit(X, y).predict(novel) == "normal") > 0.9
+    clf = OpenSetClassifier(forest(), novelty=score, random_state=0).fit(X, y)
+    assert np.mean(clf.predict(novel) == "unknown") > share
+
+
+@pytest.mark.parametrize("far", [0.02, 0.1])
+def test_new_normal_rows_are_flagged_at_about_the_false_alarm_rate(far):
+    X, y = blobs()
+    clf = OpenSetClassifier(forest(), novelty="knn", false_alarm_rate=far).fit(X, y)
+    fresh_normal = np.random.default_rng(5).normal(0, 1, (4000, 2))
+    flagged = np.mean(clf.score_samples(fresh_normal) < clf.offset_)
+    assert far / 2 < flagged < far * 2
+    # calibrated on held-out rows: each fold's normal rows near the target too
+    assert np.allclose(clf.calibration_["false_alarm_rate"], far, atol=far)
+
+
+def test_threshold_comes_from_held_out_rows_not_training_rows():
+    # a forest's P(normal) is ~1 on its own training rows: calibrating there
+    # would flag far more new normal rows than promised
+    X, y = blobs(n_normal=300)
+    clf = OpenSetClassifier(forest(), false_alarm_rate=0.05).fit(X, y)
+    fresh = np.random.default_rng(9).normal(0, 1, (4000, 2))
+    assert np.mean(clf.score_samples(fresh) < clf.offset_) < 0.1
+
+
+def test_policy_attack_gives_the_most_likely_attack_and_keeps_other_rows():
+    X, y = blobs()
+    novel = novel_rows()
+    unknown = OpenSetClassifier(forest(), novelty="knn").fit(X, y)
+    attack = clone(unknown).set_params(policy="attack").fit(X, y)
+    plain = forest().fit(X, y)
+    assert set(attack.predict(novel)) == {"dos"}
+    assert list(attack.classes_) == ["dos", "normal"]
+    assert list(unknown.classes_) == ["dos", "normal", "unknown"]
+    # rows the classifier already calls an attack are never changed
+    known = X[y == "dos"]
+    assert np.array_equal(unknown.predict(known), plain.predict(known))
+    y_pred, flagged = unknown.predict_with_flags(novel)
+    assert np.array_equal(
+        y_pred == "unknown", flagged & (plain.predict(novel) == "normal")
+    )
+
+
+def test_combined_scores_flag_what_either_score_flags_at_its_rank():
+    X, y = blobs()
+    both = OpenSetClassifier(forest(), novelty=["normal_proba", "knn"]).fit(X, y)
+    rows = np.vstack([novel_rows(), X[:50]])
+    raw = both._raw_scores(both.estimator_, both._states, rows)
+    ranks = [
+        np.searchsorted(both.calibration_scores_[n], raw[n], side="right")
+        / len(both.calibration_scores_[n])
+        for n in ("normal_proba", "knn")
+    ]
+    assert np.allclose(1 - both.score_samples(rows), np.max(ranks, 0))
+
+
+def test_knn_works_in_the_pipeline_feature_space():
+    X, y = blobs()
+    X = X * [1000.0, 1.0]  # the scaler, not raw distances, must decide
+    pipe = make_pipeline(StandardScaler(), forest())
+    clf = OpenSetClassifier(pipe, novelty="knn").fit(X, y)
+    reference = clf._states["knn"]["reference"]
+    assert reference[:, 0].std() < 5  # scaled, not raw (std ~1000)
+
+
+def test_energy_uses_binary_and_multiclass_decision_functions():
+    X, y = blobs()
+    clf = OpenSetClassifier(LogisticRegression(), novelty="energy").fit(X, y)
+    assert clf.score_samples(X[:5]).shape == (5,)
+
+
+def test_novel_attack_folds_report_held_out_attack_detection():
+    X, y = blobs()
+    X = np.vstack([X, novel_rows(n=100)])
+    y = np.append(y, ["dos"] * 100)
+    attack = np.where(y == "normal", "normal", "neptune")
+    attack[-100:] = "apache2"
+    clf = OpenSetClassifier(forest(), novelty="knn", cv=NovelAttackKFold(2))
+    clf.fit(X, y, groups=attack)
+    assert len(clf.calibration_["attack_rows_flagged"]) == 2
+    assert min(clf.calibration_["attack_rows_flagged"]) > 0.9
+
+
+def test_same_seed_same_result_and_pickle_round_trip():
+    X, y = blobs()
+    make = lambda: OpenSetClassifier(forest(), novelty="isolation", random_state=3)  # noqa: E731
+    a, b = make().fit(X, y), make().fit(X, y)
+    rows = np.vstack([novel_rows(), X])
+    assert np.array_equal(a.score_samples(rows), b.score_samples(rows))
+    loaded = pickle.loads(pickle.dumps(a))
+    assert np.array_equal(loaded.predict(rows), a.predict(rows))
+
+
+def test_grid_search_over_the_operating_point():
+    X, y = blobs()
+    search = GridSearchCV(
+        OpenSetClassifier(forest(), novelty="knn", policy="attack"),
+        {"false_alarm_rate": [0.01, 0.3]},
+        cv=2,
+    ).fit(X, y)
+    # flagging 30% of normal rows as attacks costs accuracy on this data
+    assert search.best_params_ == {"false_alarm_rate": 0.01}
+
+
+@pytest.mark.parametrize("far", [0, 1, 1.5, -0.1])
+def test_refuses_a_false_alarm_rate_outside_zero_one(far):
+    X, y = blobs()
+    with pytest.raises(ValueError, match="false_alarm_rate"):
+        OpenSetClassifier(forest(), false_alarm_rate=far).fit(X, y)
+
+
+def test_refuses_a_classifier_without_the_output_a_score_reads():
+    X, y = blobs()
+    with pytest.raises(TypeError, match="predict_proba.*LinearSVC"):
+        OpenSetClassifier(LinearSVC(), novelty="normal_proba").fit(X, y)
+    with pytest.raises(TypeError, match="decision_function"):
+        OpenSetClassifier(forest(), novelty="energy").fit(X, y)
+
+
+def test_refuses_a_normal_label_absent_from_y():
+    X, y = blobs()
+    with pytest.raises(ValueError, match="normal_label='benign'"):
+        OpenSetClassifier(forest(), normal_label="benign").fit(X, y)
+
+
+def test_refuses_an_unknown_label_that_is_a_class_and_unknown_scores():
+    X, y = blobs()
+    with pytest.raises(ValueError, match="unknown_label='dos'"):
+        OpenSetClassifier(forest(), unknown_label="dos").fit(X, y)
+    with pytest.raises(ValueError, match="novelty must name"):
+        OpenSetClassifier(forest(), novelty=["knn", "magic"]).fit(X, y)
+    with pytest.raises(ValueError, match="n_neighbors=5000"):
+        OpenSetClassifier(forest(), novelty="knn", n_neighbors=5000).fit(X, y)
