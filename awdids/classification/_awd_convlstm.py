@@ -531,6 +531,16 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1."""
         return super().predict_proba(self._validate_predict_input(X))
 
+    def decision_function(self, X):
+        """The network's logits, shape (n_samples, n_classes).
+
+        ``predict_proba`` is their softmax; the energy novelty score of
+        :class:`~awdids.novelty.OpenSetClassifier` reads them.
+        """
+        X = self._validate_predict_input(X)
+        logits = self.forward_iter(X, training=False, device="cpu")
+        return torch.cat(list(logits)).numpy()
+
     def predict(self, X):
         """Predicted labels, in the label type of ``y``."""
         codes = self.predict_proba(X).argmax(axis=1)

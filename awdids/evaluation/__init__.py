@@ -2,11 +2,12 @@
 
 from ._baselines import evaluate_models, fit_and_score, make_baselines
 from ._metrics import classification_scores
-from ._novelty import known_novel_scores
+from ._novelty import attack_score, known_novel_scores, novel_detection_curve
 from ._report import format_results_table, report_from_counts
 from ._synthetic import moment_rmse, synthetic_quality
 
 __all__ = [
+    "attack_score",
     "classification_scores",
     "evaluate_models",
     "fit_and_score",
@@ -14,6 +15,7 @@ __all__ = [
     "known_novel_scores",
     "make_baselines",
     "moment_rmse",
+    "novel_detection_curve",
     "report_from_counts",
     "synthetic_quality",
 ]

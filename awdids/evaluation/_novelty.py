@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
-__all__ = ["known_novel_scores"]
+__all__ = ["attack_score", "known_novel_scores", "novel_detection_curve"]
 
 
 def _share(mask):
@@ -102,3 +102,91 @@ def known_novel_scores(
         y_pred[novel_attacks] != normal
     )
     return scores
+
+
+def attack_score(estimator, X, *, normal="normal"):
+    """How strongly a fitted classifier calls each row an attack.
+
+    ``1 - P(normal)`` with ``predict_proba``; else minus the normal column
+    of ``decision_function`` (a binary ``decision_function`` counts for the
+    second class). :class:`~awdids.novelty.OpenSetClassifier` gives
+    ``1 - score_samples`` (its novelty).
+
+    Parameters
+    ----------
+    estimator : fitted classifier or pipeline
+    X : array-like of shape (n_samples, n_features)
+    normal : str, default="normal"
+        The class of normal traffic.
+
+    Returns
+    -------
+    score : ndarray of shape (n_samples,)
+        Higher means more like an attack.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from awdids.evaluation import attack_score
+    >>> y = ["normal", "normal", "dos", "dos"]
+    >>> clf = LogisticRegression().fit([[0], [1], [5], [6]], y)
+    >>> bool(attack_score(clf, [[6]])[0] > attack_score(clf, [[0]])[0])
+    True
+    """
+    if hasattr(estimator, "offset_") and hasattr(estimator, "score_samples"):
+        return 1.0 - estimator.score_samples(X)
+    classes = list(estimator.classes_)
+    if normal not in classes:
+        raise ValueError(f"normal={normal!r} is not a class of the estimator.")
+    if hasattr(estimator, "predict_proba"):
+        return 1.0 - estimator.predict_proba(X)[:, classes.index(normal)]
+    if hasattr(estimator, "decision_function"):
+        decision = np.asarray(estimator.decision_function(X))
+        if decision.ndim == 1:
+            return decision if classes.index(normal) == 0 else -decision
+        return -decision[:, classes.index(normal)]
+    raise TypeError(
+        f"{type(estimator).__name__} has neither predict_proba nor decision_function."
+    )
+
+
+def novel_detection_curve(score, y_true, attack, seen_attacks, *, normal="normal"):
+    """Novel-type attack rows flagged against normal rows flagged, per threshold.
+
+    Parameters
+    ----------
+    score : array-like of shape (n_samples,)
+        Higher means more like an attack (:func:`attack_score`).
+    y_true, attack : array-like of shape (n_samples,)
+        Each row's class and attack type.
+    seen_attacks : iterable of str
+        The attack types the model was trained on.
+    normal : str, default="normal"
+
+    Returns
+    -------
+    normal_flagged, novel_flagged : ndarray
+        For each threshold from the highest score down, the share of normal
+        rows and of novel-type attack rows scoring at or above it (an ROC
+        curve of novel attacks against normal traffic).
+
+    Examples
+    --------
+    >>> from awdids.evaluation import novel_detection_curve
+    >>> far, tpr = novel_detection_curve(
+    ...     [0.9, 0.1, 0.8, 0.2], ["dos", "normal", "dos", "normal"],
+    ...     ["apache2", "normal", "apache2", "normal"], ["neptune"])
+    >>> far.tolist(), tpr.tolist()
+    ([0.0, 0.0, 0.0, 1.0], [0.0, 0.5, 1.0, 1.0])
+    """
+    from sklearn.metrics import roc_curve
+
+    score, y_true, attack = (np.asarray(a) for a in (score, y_true, attack))
+    seen = set(seen_attacks) | {normal}
+    novel_attack = ~np.isin(attack.astype(object), list(seen)) & (y_true != normal)
+    is_normal = y_true == normal
+    rows = novel_attack | is_normal
+    if not novel_attack.any() or not is_normal.any():
+        raise ValueError("The curve needs both normal rows and novel-type attack rows.")
+    far, tpr, _ = roc_curve(novel_attack[rows], score[rows], drop_intermediate=True)
+    return far, tpr

@@ -301,3 +301,23 @@ def test_fit_without_a_possible_validation_split_warns_and_trains():
     assert len(clf.history_) == TINY["max_epochs"]
     assert "valid_loss" not in clf.history_[-1]
     assert set(clf.predict(X)) <= set(y)
+
+
+def test_decision_function_gives_the_logits_of_predict_proba():
+    X, y = make_problem(300)
+    clf = AWDConvLSTMClassifier(**TINY).fit(X, y)
+    logits = clf.decision_function(X[:50])
+    assert logits.shape == (50, 3)
+    softmax = np.exp(logits - logits.max(1, keepdims=True))
+    softmax /= softmax.sum(1, keepdims=True)
+    assert np.allclose(softmax, clf.predict_proba(X[:50]), atol=1e-6)
+
+
+def test_open_set_energy_score_reads_the_network_logits():
+    from awdids.novelty import OpenSetClassifier
+
+    X, y = make_problem(300)
+    open_set = OpenSetClassifier(
+        AWDConvLSTMClassifier(**TINY), novelty="energy", cv=2
+    ).fit(X, y)
+    assert open_set.score_samples(X[:10]).shape == (10,)

@@ -45,3 +45,42 @@ def test_arrays_of_different_lengths_are_refused_with_their_lengths():
     y_true, y_pred, attack = _case()
     with pytest.raises(ValueError, match="differ in length: 8, 8 and 7"):
         known_novel_scores(y_true, y_pred, attack[:7], ["neptune"])
+
+
+def test_attack_score_reads_proba_decision_function_and_open_set_novelty():
+    import numpy as np
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    from awdids.evaluation import attack_score
+    from awdids.novelty import OpenSetClassifier
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (100, 2)), rng.normal(5, 1, (60, 2))])
+    y = np.array(["normal"] * 100 + ["dos"] * 60)
+    far_attack, normal_row = [[6.0, 6.0]], [[0.0, 0.0]]
+    for model in (LogisticRegression(), LinearSVC()):
+        model.fit(X, y)
+        assert attack_score(model, far_attack)[0] > attack_score(model, normal_row)[0]
+    three = np.append(y[:150], ["probe"] * 10)
+    svc = LinearSVC().fit(X, three)  # one decision column per class
+    assert attack_score(svc, far_attack)[0] > attack_score(svc, normal_row)[0]
+    open_set = OpenSetClassifier(
+        RandomForestClassifier(n_estimators=10, random_state=0), novelty="knn"
+    ).fit(X, y)
+    assert np.allclose(attack_score(open_set, X), 1 - open_set.score_samples(X))
+
+
+def test_novel_detection_curve_ignores_known_attack_rows():
+    import numpy as np
+
+    from awdids.evaluation import novel_detection_curve
+
+    score = [0.9, 0.1, 0.2, 0.05, 0.3]
+    y = ["dos", "normal", "normal", "dos", "dos"]
+    attack = ["apache2", "normal", "normal", "neptune", "apache2"]
+    far, tpr = novel_detection_curve(score, y, attack, ["neptune"])
+    # counted, the known neptune row (0.05) would keep the curve below 1 at 0
+    assert tpr[far == 0].max() == 1.0
+    assert set(np.round(tpr, 6)) <= {0.0, 0.5, 1.0}
