@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from .._environment import library_versions
 from .._io import atomic_path
 from ..classification import AWDConvLSTMClassifier
+from ..novelty import OpenSetClassifier
 from ._archive import read_members, write_members
 from ._errors import ModelFileError, refuse_names_other_than, refuse_on_failure
 from ._manifest import (
@@ -20,6 +21,8 @@ from ._manifest import (
     encode_value,
     parse_manifest,
 )
+from ._open_set import PREFIX as _OPEN_SET
+from ._open_set import build_open_set, open_set_section
 from ._steps import dump_steps, load_steps
 
 __all__ = ["save_model", "load_model"]
@@ -105,9 +108,12 @@ def save_model(estimator, path):
 
     Parameters
     ----------
-    estimator : Pipeline or AWDConvLSTMClassifier
+    estimator : Pipeline, AWDConvLSTMClassifier or OpenSetClassifier
         Fitted; a scikit-learn or imbalanced-learn pipeline must end in an
-        :class:`~awdids.AWDConvLSTMClassifier`.
+        :class:`~awdids.AWDConvLSTMClassifier`, and an
+        :class:`~awdids.OpenSetClassifier` must wrap one of those. Its
+        parameters and fitted arrays go into the manifest and the weights
+        member (novelty scores other than ``"isolation"``).
     path : str or path-like
         File to write; replaced whole if it exists.
 
@@ -137,6 +143,10 @@ def save_model(estimator, path):
     >>> bool((load_model(path).predict(X) == pipe.predict(X)).all())
     True
     """
+    open_set, open_set_tensors = None, {}
+    if type(estimator) is OpenSetClassifier:
+        open_set, open_set_tensors = open_set_section(estimator)
+        estimator = estimator.estimator_
     kind, names, clf, kept = _split_pipeline(estimator)
     fitted, loss_weight = clf._fitted_state()
     tensors = {
@@ -145,6 +155,7 @@ def save_model(estimator, path):
     }
     if loss_weight is not None:
         tensors[_LOSS_WEIGHT] = loss_weight.detach().cpu()
+    tensors.update(open_set_tensors)
     manifest = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -153,6 +164,8 @@ def save_model(estimator, path):
         "steps": names,
         "classifier": {"params": _plain_params(clf), **fitted},
     }
+    if open_set is not None:
+        manifest["open_set"] = open_set
     members = {
         "manifest.json": json.dumps(manifest, indent=1).encode("utf-8"),
         "steps.skops": dump_steps(kept),
@@ -270,7 +283,7 @@ def load_model(path, *, device="cpu"):
 
     Returns
     -------
-    estimator : imblearn.pipeline.Pipeline or AWDConvLSTMClassifier
+    estimator : Pipeline, AWDConvLSTMClassifier or OpenSetClassifier
         What was saved, ready to ``predict``.
 
     Raises
@@ -303,5 +316,14 @@ def load_model(path, *, device="cpu"):
     with refuse_on_failure(f"{path}: the weights are damaged"):
         tensors = load_tensors(members["weights.safetensors"])
     kept = load_steps(members["steps.skops"], path)
-    clf = _build_classifier(manifest, tensors, device, path)
-    return _assemble(manifest, kept, clf, path)
+    open_set_tensors = {n: t for n, t in tensors.items() if n.startswith(_OPEN_SET)}
+    network_tensors = {n: t for n, t in tensors.items() if n not in open_set_tensors}
+    clf = _build_classifier(manifest, network_tensors, device, path)
+    estimator = _assemble(manifest, kept, clf, path)
+    if "open_set" not in manifest:
+        if open_set_tensors:
+            raise ModelFileError(f"Refusing {path}: open-set arrays without a section.")
+        return estimator
+    return build_open_set(
+        manifest["open_set"], open_set_tensors, estimator, clf.n_features_in_, path
+    )

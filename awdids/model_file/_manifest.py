@@ -25,6 +25,15 @@ FORMAT_NAME = "awdids-model"
 #: The version this awdids writes and the only one it reads.
 FORMAT_VERSION = 1
 _MAX_DEPTH = 8
+_SECTIONS = {
+    "format",
+    "format_version",
+    "versions",
+    "kind",
+    "steps",
+    "classifier",
+    "open_set",
+}
 
 
 def _is_plain_scalar(value):
@@ -180,4 +189,9 @@ def parse_manifest(data, path):
         "lists no valid step names",
     )
     _check_classifier(path, manifest.get("classifier"))
+    _expect(
+        set(manifest) <= _SECTIONS,
+        path,
+        f"has sections outside {sorted(_SECTIONS)}",
+    )
     return manifest

@@ -1,0 +1,122 @@
+"""An OpenSetClassifier around the paper's pipeline, in a model file."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load as load_tensors
+from safetensors.torch import save as save_tensors
+
+from awdids import (
+    ModelFileError,
+    OpenSetClassifier,
+    load_model,
+    make_awdids_pipeline,
+    save_model,
+)
+from tests.conftest import TINY_PIPELINE, nsl_kdd_like
+
+from .crafted import read_archive, replace_member
+
+
+@pytest.fixture(scope="module")
+def detector_file(tmp_path_factory):
+    X, y = nsl_kdd_like()
+    detector = OpenSetClassifier(
+        make_awdids_pipeline(random_state=0, **TINY_PIPELINE),
+        novelty=["normal_proba", "knn"],
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    path = tmp_path_factory.mktemp("open-set") / "detector.awdids"
+    save_model(detector, path)
+    return path, detector, X
+
+
+@pytest.fixture
+def detector_copy(detector_file, tmp_path):
+    path = tmp_path / "detector.awdids"
+    path.write_bytes(detector_file[0].read_bytes())
+    return path
+
+
+def _manifest(path):
+    return json.loads(dict(read_archive(path))["manifest.json"])
+
+
+def _tensors(path):
+    return load_tensors(dict(read_archive(path))["weights.safetensors"])
+
+
+def test_round_trip_keeps_predictions_flags_and_scores(detector_file):
+    path, detector, X = detector_file
+    loaded = load_model(path)
+    assert type(loaded) is OpenSetClassifier
+    shifted = X.copy()
+    shifted["src_bytes"] *= 1000  # far from every normal training row
+    for rows in (X, shifted):
+        assert np.array_equal(loaded.predict(rows), detector.predict(rows))
+        assert np.array_equal(loaded.score_samples(rows), detector.score_samples(rows))
+    assert loaded.get_params(deep=False)["novelty"] == ["normal_proba", "knn"]
+    assert loaded.offset_ == detector.offset_
+
+
+def test_isolation_score_is_refused_on_save(tmp_path):
+    X, y = nsl_kdd_like()
+    detector = OpenSetClassifier(
+        make_awdids_pipeline(random_state=0, **TINY_PIPELINE),
+        novelty="isolation",
+        cv=2,
+    ).fit(X, y)
+    with pytest.raises(ModelFileError, match="isolation"):
+        save_model(detector, tmp_path / "m.awdids")
+    assert not (tmp_path / "m.awdids").exists()
+
+
+def _edit_manifest(path, edit):
+    manifest = _manifest(path)
+    edit(manifest)
+    replace_member(path, "manifest.json", json.dumps(manifest).encode())
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda m: m["open_set"]["params"].update(estimator="x"), "parameters"),
+        (lambda m: m["open_set"]["params"].update(novelty="isolation"), "scores"),
+        (lambda m: m["open_set"].update(offset="0.5"), "offset"),
+        (lambda m: m["open_set"].update(classes=["a", "b"]), "classes"),
+        (lambda m: m.update(extra={"code": "os.system"}), "sections"),
+        (lambda m: m.pop("open_set"), "without a section"),
+    ],
+)
+def test_tampered_open_set_sections_are_refused(detector_copy, edit, match):
+    _edit_manifest(detector_copy, edit)
+    with pytest.raises(ModelFileError, match=match):
+        load_model(detector_copy)
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ("unsorted", "sorted"),
+        ("reference_shape", "knn"),
+        ("extra", "unknown tensors"),
+        ("missing", "missing tensors"),
+    ],
+)
+def test_tampered_open_set_arrays_are_refused(detector_copy, change, match):
+    tensors = dict(_tensors(detector_copy))
+    calibration = "open_set.calibration.knn"
+    if change == "unsorted":
+        tensors[calibration] = tensors[calibration].flip(0).contiguous()
+    elif change == "reference_shape":
+        tensors["open_set.knn.reference"] = torch.zeros(10, 3)
+    elif change == "extra":
+        tensors["open_set.payload"] = torch.zeros(1)
+    else:
+        del tensors[calibration]
+    replace_member(detector_copy, "weights.safetensors", save_tensors(tensors))
+    with pytest.raises(ModelFileError, match=match):
+        load_model(detector_copy)
