@@ -144,27 +144,60 @@ def _cmd_search(args):
     return 0
 
 
+def _novelty_options(args):
+    """OpenSetClassifier parameters given on the command line."""
+    given = {
+        "false_alarm_rate": args.false_alarm_rate,
+        "policy": args.policy,
+        "cv": args.cv,
+    }
+    given = {name: value for name, value in given.items() if value is not None}
+    if given and not args.novelty:
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise ValueError(f"{flags} only apply with --novelty.")
+    return given
+
+
 def _cmd_train(args):
     from ._io import prepare_out_dir
     from .datasets import fetch_nsl_kdd
     from .model_file import save_model
+    from .novelty import OpenSetClassifier
     from .pipeline import make_awdids_pipeline
 
     if args.out.is_dir():
         raise ValueError(f"--out must be a file path, but {args.out} is a folder.")
+    novelty = _novelty_options(args)
     prepare_out_dir(args.out.parent)
     X, y = fetch_nsl_kdd("train", data_home=args.data_home, return_X_y=True)
-    _log(f"training the AWD-CNN-LSTM + GP-GAN pipeline on {len(y)} records ...")
-    pipeline = make_awdids_pipeline(
+    model = make_awdids_pipeline(
         random_state=args.random_state,
         verbose=True,
         oversample__verbose=1,
         clf__verbose=1,
     )
-    pipeline.fit(X, y.to_numpy())
-    save_model(pipeline, args.out)
+    if args.novelty:
+        model = OpenSetClassifier(
+            model, random_state=args.random_state, verbose=1, **novelty
+        )
+        _log(
+            f"training the pipeline {model.cv} times on calibration folds, then "
+            f"once on all {len(y)} records ..."
+        )
+    else:
+        _log(f"training the AWD-CNN-LSTM + GP-GAN pipeline on {len(y)} records ...")
+    model.fit(X, y.to_numpy())
+    save_model(model, args.out)
     _log(f"wrote {args.out}")
     return 0
+
+
+def _predictions(model, features):
+    """Predicted labels and, for an OpenSetClassifier, its normal_score column."""
+    if hasattr(model, "predict_with_scores"):
+        y_pred, scores = model.predict_with_scores(features)
+        return y_pred, [f"{score:.6f}" for score in scores]
+    return model.predict(features), None
 
 
 def _cmd_predict(args):
@@ -180,7 +213,15 @@ def _cmd_predict(args):
 
     if args.out is not None and args.out.is_dir():
         raise ValueError(f"--out must be a file path, but {args.out} is a folder.")
-    pipeline = load_model(args.model)
+    model = load_model(args.model)
+    open_set = hasattr(model, "predict_with_scores")
+    if open_set:
+        _log(
+            f"rows whose normal_score is below {model.offset_:.6f} are flagged "
+            f"(false_alarm_rate={model.false_alarm_rate} on held-out KDDTrain+ "
+            f"normal rows); flagged rows called normal become "
+            f"{model.unknown_label if model.policy == 'unknown' else 'an attack'}"
+        )
     # Counts, not rows, so that memory stays flat however large the file.
     unseen, pair_counts = {}, collections.Counter()
     out = args.out or args.flows.with_suffix(".predictions.csv")
@@ -189,15 +230,18 @@ def _cmd_predict(args):
         open(tmp, "w", encoding="utf-8") as sink,
         tqdm(desc="predict", unit=" records", unit_scale=True) as progress,
     ):
-        sink.write("prediction\n")
+        sink.write("prediction,normal_score\n" if open_set else "prediction\n")
         chunks = read_flow_chunks(
             args.flows, chunksize=args.chunksize, unseen_counter=unseen
         )
         for features, labels in chunks:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Found unknown categories")
-                pred = pipeline.predict(features)
-            sink.write("\n".join(pred.tolist()) + "\n")
+                pred, scores = _predictions(model, features)
+            lines = (
+                pred.tolist() if scores is None else map(",".join, zip(pred, scores))
+            )
+            sink.write("\n".join(lines) + "\n")
             if labels is not None:
                 pair_counts.update(zip(labels_to_categories(labels), pred))
             progress.update(len(pred))
@@ -330,7 +374,9 @@ def _build_parser():
     search.set_defaults(handler=_cmd_search)
 
     train = sub.add_parser(
-        "train", help="train the default pipeline on KDDTrain+ and save it"
+        "train",
+        help="train the default pipeline on KDDTrain+ and save it (with --novelty, "
+        "wrapped in an OpenSetClassifier that flags unknown attacks)",
     )
     train.add_argument(
         "--out",
@@ -340,6 +386,32 @@ def _build_parser():
     )
     train.add_argument("--data-home", default=None)
     train.add_argument("--random-state", type=int, default=0)
+    train.add_argument(
+        "--novelty",
+        action="store_true",
+        help="flag records unlike any normal training traffic (OpenSetClassifier); "
+        "'awdids predict' then writes unknown and a normal_score column. Trains "
+        "the pipeline once per calibration fold and once on all records",
+    )
+    train.add_argument(
+        "--false-alarm-rate",
+        type=float,
+        default=None,
+        help="with --novelty: share of held-out normal records flagged (default 0.01)",
+    )
+    train.add_argument(
+        "--policy",
+        choices=["unknown", "attack"],
+        default=None,
+        help="with --novelty: what a flagged record called normal becomes "
+        "(default unknown)",
+    )
+    train.add_argument(
+        "--cv",
+        type=int,
+        default=None,
+        help="with --novelty: calibration folds (default 3)",
+    )
     train.set_defaults(handler=_cmd_train)
 
     predict = sub.add_parser(

@@ -372,8 +372,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         evidence[:, classes == self.normal_label] = -np.inf
         return classes[evidence.argmax(axis=1)]
 
-    def predict_with_flags(self, X):
-        """Predicted classes and whether each row was flagged.
+    def predict_with_scores(self, X):
+        """Predicted classes and :meth:`score_samples`, scoring ``X`` once.
 
         Parameters
         ----------
@@ -383,17 +383,19 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
             As :meth:`predict` returns them.
-        flagged : ndarray of bool of shape (n_samples,)
-            Rows whose :meth:`score_samples` is below ``offset_``.
+        scores : ndarray of shape (n_samples,)
+            As :meth:`score_samples` returns them; rows below ``offset_``
+            are flagged.
         """
-        flagged = self.score_samples(X) < self.offset_
+        scores = self.score_samples(X)
+        flagged = scores < self.offset_
         y_pred = np.asarray(self.estimator_.predict(X)).astype(self.classes_.dtype)
         changed = flagged & (y_pred == self.normal_label)
         if self.policy == "unknown":
             y_pred[changed] = self.unknown_label
         elif np.any(changed):
             y_pred[changed] = self._most_likely_attack(_safe_indexing(X, changed))
-        return y_pred, flagged
+        return y_pred, scores
 
     def predict(self, X):
         """Classes, with flagged rows called normal replaced as ``policy`` says.
@@ -406,7 +408,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.predict_with_flags(X)[0]
+        return self.predict_with_scores(X)[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

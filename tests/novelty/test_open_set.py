@@ -78,7 +78,8 @@ def test_policy_attack_gives_the_most_likely_attack_and_keeps_other_rows():
     # rows the classifier already calls an attack are never changed
     known = X[y == "dos"]
     assert np.array_equal(unknown.predict(known), plain.predict(known))
-    y_pred, flagged = unknown.predict_with_flags(novel)
+    y_pred, scores = unknown.predict_with_scores(novel)
+    flagged = scores < unknown.offset_
     assert np.array_equal(
         y_pred == "unknown", flagged & (plain.predict(novel) == "normal")
     )
