@@ -167,9 +167,24 @@ def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path, capsys):
     )
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["table3_counts"]["train"] == [67343, 45927, 11656, 995, 52]
-    assert len(metrics["models"]) == 10
+    assert len(metrics["models"]) == 11
     full = metrics["models"]["AWD-CNN-LSTM + GP-GAN"]
     assert 0.3 < full["accuracy"]["mean"] <= 1.0
+    novel = metrics["novel_attacks"]
+    assert {"apache2", "mscan"} <= set(novel["novel_attacks"])
+    assert not set(novel["novel_attacks"]) & set(novel["seen_attacks"])
+    rows = novel["rows"]
+    assert 0 < rows["KDDTest-21"]["rows"] < rows["KDDTest+"]["rows"] == 2000
+    assert 0 < rows["KDDTest+"]["novel"] < rows["KDDTest+"]["rows"]
+    for subset in ("KDDTest+", "KDDTest-21"):
+        assert set(novel["subsets"][subset]) == set(metrics["models"])
+    plain = novel["subsets"]["KDDTest+"]["RandomForest"]
+    assert (
+        plain["all_accuracy"]["mean"]
+        == metrics["models"]["RandomForest"]["accuracy"]["mean"]
+    )
+    assert set(novel["curves"]) == set(metrics["models"])
+    assert set(novel["flag_drift"]) == {"RandomForest + novelty flag"}
     for name in (
         "report.md",
         "fig4_pca_variance.png",
@@ -177,14 +192,16 @@ def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path, capsys):
         "fig8_model_metrics.png",
         "fig9_detection_time.png",
         "confusion_matrix.png",
+        "novel_detection.png",
     ):
         assert (out / name).stat().st_size > 0
     report = (out / "report.md").read_text()
     assert "Table 6" in report and "Table 7" in report and "0.358" in report
+    assert "### KDDTest-21" in report and "promised and reached" in report
     # a resumed run keeps every fit and gives the same numbers
     args = ["reproduce", "--quick", "--seeds", "1", "--out", str(out), "--resume"]
     assert main([*args, "--data-home", str(nsl_kdd_home)]) == 0
-    assert capsys.readouterr().out.count("(kept from an earlier run)") == 10
+    assert capsys.readouterr().out.count("(kept from an earlier run)") == 11
     again = json.loads((out / "metrics.json").read_text())
     assert again["models"] == metrics["models"]
 
@@ -263,3 +280,65 @@ def test_search_on_real_records_writes_its_results(
     assert summary["n_train"] == 600
     assert "mean_test_score" in (tmp_path / "search" / "search.md").read_text()
     assert f"2 {folds} folds" in capsys.readouterr().out
+
+
+@pytest.fixture
+def tiny_training(monkeypatch, tiny_pipeline_params):
+    import awdids.pipeline
+
+    real_factory = awdids.pipeline.make_awdids_pipeline
+    tiny_pipeline_params["oversample__sampling_strategy"] = AddRows(20, ["u2r"])
+
+    def tiny_factory(**params):
+        return real_factory(**{**params, **tiny_pipeline_params})
+
+    monkeypatch.setattr(awdids.pipeline, "make_awdids_pipeline", tiny_factory)
+
+
+@pytest.mark.real_data
+def test_train_novelty_then_predict_writes_unknown_and_scores(
+    nsl_kdd_home, tmp_path, tiny_training, capsys
+):
+    from awdids import OpenSetClassifier, load_model
+
+    model = tmp_path / "detector.awdids"
+    args = ["train", "--novelty", "--cv", "2", "--false-alarm-rate", "0.05"]
+    assert main([*args, "--out", str(model), "--data-home", str(nsl_kdd_home)]) == 0
+    detector = load_model(model)
+    assert type(detector) is OpenSetClassifier
+    assert detector.false_alarm_rate == 0.05 and detector.cv == 2
+    flows = tmp_path / "test.csv"
+    with open(nsl_kdd_home / "KDDTest+.txt") as source:
+        flows.write_text("".join(source.readline() for _ in range(400)))
+    assert main(["predict", str(model), str(flows)]) == 0
+    assert "normal_score is below" in capsys.readouterr().out
+    written = pd.read_csv(tmp_path / "test.predictions.csv")
+    assert list(written.columns) == ["prediction", "normal_score"]
+    assert written["normal_score"].between(0, 1).all()
+    flagged = written["normal_score"] < detector.offset_
+    assert (written["prediction"] == "unknown").sum() > 0
+    assert not (flagged & (written["prediction"] == "normal")).any()
+
+
+def test_novelty_options_without_novelty_are_refused(tmp_path, capsys):
+    args = ["train", "--false-alarm-rate", "0.05", "--out", str(tmp_path / "m")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.strip()
+        == "awdids train: error: --false-alarm-rate only apply with --novelty."
+    )
+
+
+@pytest.mark.real_data
+def test_train_novelty_refuses_a_bad_rate_before_training(
+    nsl_kdd_home, tmp_path, capsys
+):
+    args = ["train", "--novelty", "--false-alarm-rate", "1.5"]
+    assert (
+        main([*args, "--out", str(tmp_path / "m"), "--data-home", str(nsl_kdd_home)])
+        == 2
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "false_alarm_rate" in err[0] and "1.5" in err[0]
+    assert "Traceback" not in err[0]

@@ -2,7 +2,14 @@
 
 from ._figures import draw_figures
 from ._models import make_models
-from ._report import render_report
+from ._report import flag_drift_table, novel_attack_table, render_report
 from ._reproduce import reproduce
 
-__all__ = ["draw_figures", "make_models", "render_report", "reproduce"]
+__all__ = [
+    "draw_figures",
+    "flag_drift_table",
+    "make_models",
+    "novel_attack_table",
+    "render_report",
+    "reproduce",
+]

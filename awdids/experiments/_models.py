@@ -6,10 +6,16 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 
 from ..evaluation import make_baselines
+from ..novelty import OpenSetClassifier
 from ..pipeline import PAPER_OVERSAMPLING, PAPER_PCA_COMPONENTS, make_awdids_pipeline
 from ..preprocessing import make_nsl_kdd_preprocessor
 
-__all__ = ["make_models", "Budget", "FULL_BUDGET", "QUICK_BUDGET"]
+__all__ = ["make_models", "Budget", "FULL_BUDGET", "QUICK_BUDGET", "NOVELTY_BASE"]
+
+#: The classifier that ``benchmarks/bench_novelty.py`` found best at flagging
+#: held-out attack types on KDDTrain+ folds; ``reproduce`` wraps it in an
+#: OpenSetClassifier with its default score.
+NOVELTY_BASE = "RandomForest"
 
 
 class Budget:
@@ -67,6 +73,9 @@ def make_models(seed, budget=FULL_BUDGET):
     The RBF SVM trains on a stratified subsample of ``budget.svm_rows`` rows
     (kernel SVMs scale quadratically; :func:`reproduce` draws the subsample).
     The four classical detectors are :func:`awdids.evaluation.make_baselines`.
+    The last model wraps :data:`NOVELTY_BASE` in an
+    :class:`~awdids.novelty.OpenSetClassifier` (default score and false-alarm
+    rate, ``policy="attack"``) so that its 5-class scores can be compared.
 
     Parameters
     ----------
@@ -117,4 +126,9 @@ def make_models(seed, budget=FULL_BUDGET):
             oversample=SMOTE(sampling_strategy=PAPER_OVERSAMPLING, random_state=seed),
         ),
         "AWD-CNN-LSTM + GP-GAN": _deep(budget, seed, oversample=None),
+        f"{NOVELTY_BASE} + novelty flag": OpenSetClassifier(
+            make_baselines(random_state=seed)[NOVELTY_BASE],
+            policy="attack",
+            random_state=seed,
+        ),
     }

@@ -3,7 +3,7 @@
 from .._markdown import markdown_table as _table
 from ..datasets import CATEGORY_NAMES
 
-__all__ = ["render_report"]
+__all__ = ["flag_drift_table", "novel_attack_table", "render_report"]
 
 
 def _ms(metric):
@@ -144,6 +144,86 @@ def _section_models(m):
     ]
 
 
+_NOVEL_COLUMNS = (
+    ("accuracy", "all_accuracy"),
+    ("known acc.", "known_accuracy"),
+    ("novel acc.", "novel_accuracy"),
+    ("macro F1", "all_macro_f1"),
+    ("known F1", "known_macro_f1"),
+    ("novel F1", "novel_macro_f1"),
+    ("attacks flagged", "attack_rows_flagged"),
+    ("normal flagged", "normal_rows_flagged"),
+    ("novel attacks flagged", "novel_attack_rows_flagged"),
+)
+
+
+def novel_attack_table(subset_scores):
+    """Columns and rows of the known/novel table of one test subset."""
+    columns = ["model"] + [title for title, _ in _NOVEL_COLUMNS]
+    rows = [
+        [name] + [_ms(scores[key]) for _, key in _NOVEL_COLUMNS]
+        for name, scores in subset_scores.items()
+    ]
+    return columns, rows
+
+
+def _section_novel(m):
+    novel = m.get("novel_attacks")
+    if not novel:
+        return []
+    parts = [
+        "## Attacks of types never seen in training",
+        f"{len(novel['novel_attacks'])} attack types of the test rows are absent "
+        f"from the training rows ({', '.join(novel['novel_attacks'])}). *Known* "
+        "rows are normal rows and rows of a training type; *novel* rows are the "
+        "others. A row is *flagged* when predicted as any attack.",
+    ]
+    for subset, scores in novel["subsets"].items():
+        rows = novel["rows"][subset]
+        columns, table_rows = novel_attack_table(scores)
+        parts += [
+            f"### {subset}: {rows['rows']} rows, {rows['novel']} of novel types",
+            _table(columns, table_rows),
+        ]
+    if novel["curves"]:
+        parts += [
+            "### What any threshold could reach (seed 0)",
+            "Novel-type attack rows flagged when the attack score's threshold "
+            "flags at most 5% of KDDTest+ normal rows, read off the test curve: a "
+            "bound on what the score can do, not an operating point chosen "
+            "without the test set.",
+            _table(
+                ["model", "novel attacks flagged at 5% normal flagged"],
+                [
+                    [name, f"{c['novel_flagged_at_5pct_normal']:.4f}"]
+                    for name, c in novel["curves"].items()
+                ],
+            ),
+            "![novel-type attacks flagged](novel_detection.png)",
+        ]
+    if novel.get("flag_drift"):
+        parts += [
+            "### Novelty flags: promised and reached false alarms",
+            _table(*flag_drift_table(novel["flag_drift"])),
+        ]
+    return parts
+
+
+def flag_drift_table(drift):
+    """Columns and rows: each flag's target, held-out and KDDTest+ false alarms."""
+    columns = ["model", "target", "held-out KDDTrain+ normal", "KDDTest+ normal"]
+    rows = [
+        [
+            name,
+            f"{d['target']:.4f}",
+            _ms(d["held_out_folds"]),
+            _ms(d["KDDTest+ normal"]),
+        ]
+        for name, d in drift.items()
+    ]
+    return columns, rows
+
+
 def render_report(metrics):
     """Render the ``metrics.json`` content of a reproduce run as Markdown.
 
@@ -179,5 +259,11 @@ def render_report(metrics):
         "watches a stratified validation split of KDDTrain+. The paper's printed "
         "numbers stand beside ours.",
     ]
-    parts = head + _section_data(m) + _section_tables(m) + _section_models(m)
+    parts = (
+        head
+        + _section_data(m)
+        + _section_tables(m)
+        + _section_models(m)
+        + _section_novel(m)
+    )
     return "\n\n".join(parts) + "\n"

@@ -27,12 +27,13 @@ from .. import __version__
 from .._environment import describe_environment
 from .._io import prepare_out_dir, write_json_atomic, write_text_atomic
 from ..datasets import CATEGORY_NAMES, fetch_nsl_kdd
-from ..evaluation import fit_and_score
+from ..evaluation import attack_score, fit_and_score
 from ..over_sampling import GPGANSampler
 from ..pipeline import PAPER_OVERSAMPLING
 from ..preprocessing import make_nsl_kdd_preprocessor, nsl_kdd_one_hot_groups
 from ._figures import draw_figures
 from ._models import FULL_BUDGET, QUICK_BUDGET, make_models
+from ._novel import novel_attack_metrics
 from ._paper import PAPER
 from ._report import render_report
 
@@ -46,45 +47,62 @@ __all__ = [
 ]
 
 _QUICK_TRAIN, _QUICK_TEST = 4_000, 2_000
+#: Version of the stage records: records of another format are fitted again.
+_STAGE_FORMAT = 2
 #: The model whose seed-0 fit gives Table 5, Fig 7's WGAN-GP and the confusion matrix.
 FULL_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
 
 
+def _subsample_rows(y, n, seed, keep_all=()):
+    """Stratified sample of ``n`` row indices plus every row of ``keep_all``."""
+    index = np.arange(len(y))
+    if n >= len(y):
+        return index
+    chosen, _ = train_test_split(index, train_size=n, stratify=y, random_state=seed)
+    return np.union1d(chosen, index[np.isin(np.asarray(y), keep_all)])
+
+
+def _take(values, rows):
+    return values.iloc[rows] if hasattr(values, "iloc") else np.asarray(values)[rows]
+
+
 def _subsample(X, y, n, seed, keep_all=()):
     """Stratified subsample of ``n`` rows plus every row of the ``keep_all`` classes."""
-    if n >= len(y):
-        return X, y
-    index = np.arange(len(y))
-    chosen, _ = train_test_split(index, train_size=n, stratify=y, random_state=seed)
-    rare = index[np.isin(np.asarray(y), keep_all)]
-    chosen = np.union1d(chosen, rare)
-    return X.iloc[chosen] if hasattr(X, "iloc") else X[chosen], (
-        y.iloc[chosen] if hasattr(y, "iloc") else np.asarray(y)[chosen]
-    )
+    rows = _subsample_rows(y, n, seed, keep_all)
+    return _take(X, rows), _take(y, rows)
 
 
 def load_data(*, quick=False, data_home=None):
-    """KDDTrain+ and KDDTest+ as ``dict(X_train, y_train, X_test, y_test, table3)``.
+    """KDDTrain+ and KDDTest+ as a dict of arrays.
 
-    ``table3`` counts the classes of the full files; with ``quick`` the rows are
-    a stratified subset (4,000 training rows plus every U2R row, 2,000 test
+    Keys: ``X_train``, ``y_train``, ``X_test``, ``y_test``, ``attack_test``
+    and ``difficulty_test`` (each test row's attack type and difficulty),
+    ``seen_attacks`` (the attack types of the training rows) and ``table3``
+    (the class counts of the full files). With ``quick`` the rows are a
+    stratified subset (4,000 training rows plus every U2R row, 2,000 test
     rows).
     """
-    X_train, y_train = fetch_nsl_kdd("train", data_home=data_home, return_X_y=True)
-    X_test, y_test = fetch_nsl_kdd("test", data_home=data_home, return_X_y=True)
+    train = fetch_nsl_kdd("train", data_home=data_home)
+    test = fetch_nsl_kdd("test", data_home=data_home)
     table3 = {
-        "train": y_train.value_counts().reindex(CATEGORY_NAMES).tolist(),
-        "test": y_test.value_counts().reindex(CATEGORY_NAMES).tolist(),
+        "train": train.target.value_counts().reindex(CATEGORY_NAMES).tolist(),
+        "test": test.target.value_counts().reindex(CATEGORY_NAMES).tolist(),
     }
+    train_rows = np.arange(len(train.target))
+    test_rows = np.arange(len(test.target))
     if quick:
         # every U2R row, so that SMOTE (5 neighbours) and the GAN have some
-        X_train, y_train = _subsample(X_train, y_train, _QUICK_TRAIN, 0, ["u2r"])
-        X_test, y_test = _subsample(X_test, y_test, _QUICK_TEST, 0)
+        train_rows = _subsample_rows(train.target, _QUICK_TRAIN, 0, ["u2r"])
+        test_rows = _subsample_rows(test.target, _QUICK_TEST, 0)
+    attack_train = _take(train.attack, train_rows)
     return dict(
-        X_train=X_train,
-        y_train=y_train.to_numpy(),
-        X_test=X_test,
-        y_test=y_test.to_numpy(),
+        X_train=_take(train.data, train_rows),
+        y_train=_take(train.target, train_rows).to_numpy(),
+        X_test=_take(test.data, test_rows),
+        y_test=_take(test.target, test_rows).to_numpy(),
+        attack_test=np.asarray(_take(test.attack, test_rows), dtype=object),
+        difficulty_test=np.asarray(_take(test.difficulty, test_rows)),
+        seen_attacks=sorted(set(np.asarray(attack_train).tolist()) - {"normal"}),
         table3=table3,
     )
 
@@ -122,13 +140,15 @@ def _load_stage(path, key):
 def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
     """Fit one model for one seed, score it on the test rows, keep the result.
 
-    The record (scores, and for seed 0 the predictions and the GP-GAN's
-    training record) is written to ``stages/seed<seed>-<model>.json``. With
-    ``resume``, a record written by the same awdids version for the same
-    setting is read back instead.
+    The record (scores, predictions, and for seed 0 the attack score of
+    every test row and the GP-GAN's training record) is written to
+    ``stages/seed<seed>-<model>.json``. With ``resume``, a record written by
+    the same awdids version and record format for the same setting is read
+    back instead.
     """
     key = {
         "awdids": __version__,
+        "format": _STAGE_FORMAT,
         "model": name,
         "seed": seed,
         "rows": len(data["y_train"]),
@@ -143,8 +163,12 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
         model, X_fit, y_fit, data["X_test"], data["y_test"], labels=CATEGORY_NAMES
     )
     record = {"key": key, "rows": len(y_fit), "scores": scores}
+    record["y_pred"] = y_pred.tolist()
+    if hasattr(model, "offset_"):
+        record["novelty_flag"] = _flag_drift(model, data)
     if seed == 0:
-        record["y_pred"] = y_pred.tolist()
+        score = attack_score(model, data["X_test"])
+        record["attack_score"] = np.round(score.astype(float), 6).tolist()
     if seed == 0 and name == FULL_PIPELINE:
         sampler = model.named_steps["oversample"]
         record["sampler"] = {
@@ -154,6 +178,17 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
         }
     write_json_atomic(path, record)
     return record, False
+
+
+def _flag_drift(detector, data):
+    """An OpenSetClassifier's flag: its target, held-out and test false alarms."""
+    normal = np.asarray(data["y_test"]) == detector.normal_label
+    test_scores = detector.score_samples(_take(data["X_test"], normal))
+    return {
+        "target": detector.false_alarm_rate,
+        "held_out_folds": detector.calibration_["false_alarm_rate"],
+        "test_normal_flagged": float(np.mean(test_scores < detector.offset_)),
+    }
 
 
 def gan_convergence_stage(X_train_pre, y_train, budget, stages, *, resume=False):
@@ -229,6 +264,7 @@ def assemble_metrics(data, pca, records, vanilla_history, *, quick, seeds):
         "gan_fit_seconds": sampler["fit_seconds"],
         "models": _summarise(runs),
         "confusion_matrix": {"labels": list(CATEGORY_NAMES), "matrix": matrix.tolist()},
+        "novel_attacks": novel_attack_metrics(data, records),
         "paper": PAPER,
     }
 

@@ -32,6 +32,7 @@ BENCHMARKS = (
     "bench_gpgan",
     "bench_two_sample_floor",
     "bench_predict_stream",
+    "bench_novelty",
 )
 REPRODUCE = "reproduce"
 PAPER_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
@@ -145,6 +146,54 @@ def readme_table(metrics):
     return markdown_table(header, _model_rows(models, names))
 
 
+def novel_sections(metrics):
+    """The known/novel tables of every test subset, when the metrics have them."""
+    from awdids.experiments import flag_drift_table, novel_attack_table
+
+    novel = metrics.get("novel_attacks")
+    if not novel:
+        return []
+    parts = [
+        _heading("Attacks of types never seen in training", "="),
+        f"{len(novel['novel_attacks'])} attack types of KDDTest+ are absent from "
+        "KDDTrain+. *Known* rows are normal rows and rows of a training type, "
+        "*novel* rows the others; a row is *flagged* when predicted as any attack "
+        "(mean ± std over seeds). KDDTest-21 is the rows of KDDTest+ with "
+        "difficulty below 21.\n",
+    ]
+    for subset, scores in novel["subsets"].items():
+        rows = novel["rows"][subset]
+        columns, table_rows = novel_attack_table(scores)
+        parts += [
+            _heading(f"{subset}: {rows['rows']} rows, {rows['novel']} novel", "-"),
+            _list_table(columns, table_rows),
+        ]
+    if novel.get("flag_drift"):
+        parts += [
+            _heading("Novelty flags: promised and reached false alarms", "-"),
+            "The share of normal rows each ``OpenSetClassifier``'s flag hits: its "
+            "target, on the held-out KDDTrain+ folds it was calibrated on, and on "
+            "KDDTest+.\n",
+            _list_table(*flag_drift_table(novel["flag_drift"])),
+        ]
+    if novel["curves"]:
+        parts += [
+            _heading("What any threshold could reach", "-"),
+            "Novel-type attack rows flagged when a model's attack score is "
+            "thresholded to flag at most 5% of KDDTest+ normal rows (seed 0), read "
+            "off the test curve: a bound on what the score can do, not an operating "
+            "point chosen without the test set.\n",
+            _list_table(
+                ["model", "novel attacks flagged at 5% normal flagged"],
+                [
+                    [name, f"{c['novel_flagged_at_5pct_normal']:.4f}"]
+                    for name, c in novel["curves"].items()
+                ],
+            ),
+        ]
+    return parts
+
+
 def results_page(metrics, figures):
     models = metrics["models"]
     env = metrics["environment"]
@@ -165,6 +214,7 @@ def results_page(metrics, figures):
             ["model", *(label for label, _ in _COLUMNS)],
             _model_rows(models, list(models)),
         ),
+        *novel_sections(metrics),
         _heading("Figures", "="),
     ]
     for caption, name in figures:
