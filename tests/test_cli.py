@@ -7,6 +7,7 @@ import pytest
 from awdids import make_awdids_pipeline, save_model
 from awdids.cli import _parse_assignments, main
 from awdids.datasets import FEATURE_NAMES
+from awdids.experiments._models import NOVELTY_BASE
 from awdids.over_sampling import AddRows
 
 
@@ -184,7 +185,7 @@ def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path, capsys):
         == metrics["models"]["RandomForest"]["accuracy"]["mean"]
     )
     assert set(novel["curves"]) == set(metrics["models"])
-    assert set(novel["flag_drift"]) == {"RandomForest + novelty flag"}
+    assert set(novel["flag_drift"]) == {f"{NOVELTY_BASE} + novelty flag"}
     for name in (
         "report.md",
         "fig4_pca_variance.png",

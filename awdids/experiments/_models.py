@@ -15,7 +15,7 @@ __all__ = ["make_models", "Budget", "FULL_BUDGET", "QUICK_BUDGET", "NOVELTY_BASE
 #: The classifier that ``benchmarks/bench_novelty.py`` found best at flagging
 #: held-out attack types on KDDTrain+ folds; ``reproduce`` wraps it in an
 #: OpenSetClassifier with its default score.
-NOVELTY_BASE = "RandomForest"
+NOVELTY_BASE = "HistGradientBoosting"
 
 
 class Budget:

@@ -80,14 +80,16 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     estimator : classifier or pipeline
         Fitted on ``cv`` training folds and then on all rows; its classes
         must include ``normal_label``.
-    novelty : str or list of str, default="normal_proba"
+    novelty : str or list of str, default="knn"
         ``"normal_proba"`` (1 - P(normal)), ``"max_proba"`` (1 - the largest
         class probability), ``"energy"`` (minus the log-sum-exp of
         ``decision_function``), ``"knn"`` (mean distance to the
         ``n_neighbors`` nearest normal training rows in the estimator's
         feature space, the output of a pipeline's steps before its last),
         ``"isolation"`` (an ``IsolationForest`` on the normal training rows in
-        that space), or a list of them.
+        that space), or a list of them. The default flagged the largest
+        share of each held-out attack type on the ``NovelAttackKFold`` folds
+        of KDDTrain+ (``benchmarks/bench_novelty.py``).
     false_alarm_rate : float, default=0.01
         The share of held-out normal rows flagged, in (0, 1). Normal traffic
         that differs from the training rows is flagged more often.
@@ -166,7 +168,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self,
         estimator,
         *,
-        novelty="normal_proba",
+        novelty="knn",
         false_alarm_rate=0.01,
         policy="unknown",
         unknown_label="unknown",

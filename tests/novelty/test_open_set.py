@@ -61,7 +61,8 @@ def test_threshold_comes_from_held_out_rows_not_training_rows():
     # a forest's P(normal) is ~1 on its own training rows: calibrating there
     # would flag far more new normal rows than promised
     X, y = blobs(n_normal=300)
-    clf = OpenSetClassifier(forest(), false_alarm_rate=0.05).fit(X, y)
+    clf = OpenSetClassifier(forest(), novelty="normal_proba", false_alarm_rate=0.05)
+    clf.fit(X, y)
     fresh = np.random.default_rng(9).normal(0, 1, (4000, 2))
     assert np.mean(clf.score_samples(fresh) < clf.offset_) < 0.1
 
