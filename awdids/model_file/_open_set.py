@@ -55,16 +55,15 @@ def open_set_section(detector):
             f"novelty={detector.novelty!r} keeps a fitted forest for "
             f"{unstorable}, which a model file does not hold."
         )
-    params = {}
-    for name in _PARAMS:
+    for name in ("cv", "random_state"):
         value = getattr(detector, name)
-        if name == "cv" and not isinstance(value, numbers.Integral):
-            value = None  # the folds were used in fit; only their number matters
-        if name == "random_state" and not (
-            value is None or isinstance(value, numbers.Integral)
-        ):
-            value = None
-        params[name] = encode_value(value)
+        if not (value is None or isinstance(value, numbers.Integral)):
+            raise ModelFileError(
+                f"save_model stores {name} as an int or None, not {value!r}; "
+                f"set_params({name}=...) with one before saving (the fitted "
+                "threshold does not change)."
+            )
+    params = {name: encode_value(getattr(detector, name)) for name in _PARAMS}
     tensors = {
         _calibration_name(name): torch.from_numpy(
             np.ascontiguousarray(detector.calibration_scores_[name], dtype=np.float64)
@@ -93,8 +92,6 @@ def _decode_params(section, path):
     if not isinstance(raw, dict) or set(raw) != set(_PARAMS):
         _refuse(path, f"must give exactly the parameters {list(_PARAMS)}")
     params = {name: decode_value(value, name) for name, value in raw.items()}
-    if params["cv"] is None:
-        params["cv"] = 3
     try:
         names = _score_names(params["novelty"])
     except (TypeError, ValueError):

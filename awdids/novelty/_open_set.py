@@ -411,8 +411,3 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
         """
         return self.predict_with_scores(X)[0]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags

@@ -74,6 +74,21 @@ def test_isolation_score_is_refused_on_save(tmp_path):
     assert not (tmp_path / "m.awdids").exists()
 
 
+def test_a_splitter_or_generator_parameter_is_refused_on_save(detector_file, tmp_path):
+    import copy
+
+    from awdids.model_selection import NovelAttackKFold
+
+    _, detector, _ = detector_file
+    for name, value in (
+        ("cv", NovelAttackKFold(2)),
+        ("random_state", np.random.RandomState(0)),
+    ):
+        changed = copy.copy(detector).set_params(**{name: value})
+        with pytest.raises(ModelFileError, match=f"stores {name} as an int"):
+            save_model(changed, tmp_path / "m.awdids")
+
+
 def _edit_manifest(path, edit):
     manifest = _manifest(path)
     edit(manifest)
