@@ -148,7 +148,12 @@ def readme_table(metrics):
 
 def novel_sections(metrics):
     """The known/novel tables of every test subset, when the metrics have them."""
-    from awdids.experiments import flag_drift_table, novel_attack_table
+    from awdids.experiments import (
+        BOUND_NOTE,
+        flag_drift_table,
+        novel_attack_table,
+        novel_bound_table,
+    )
 
     novel = metrics.get("novel_attacks")
     if not novel:
@@ -179,17 +184,8 @@ def novel_sections(metrics):
     if novel["curves"]:
         parts += [
             _heading("What any threshold could reach", "-"),
-            "Novel-type attack rows flagged when a model's attack score is "
-            "thresholded to flag at most 5% of KDDTest+ normal rows (seed 0), read "
-            "off the test curve: a bound on what the score can do, not an operating "
-            "point chosen without the test set.\n",
-            _list_table(
-                ["model", "novel attacks flagged at 5% normal flagged"],
-                [
-                    [name, f"{c['novel_flagged_at_5pct_normal']:.4f}"]
-                    for name, c in novel["curves"].items()
-                ],
-            ),
+            BOUND_NOTE + "\n",
+            _list_table(*novel_bound_table(novel["curves"])),
         ]
     return parts
 
