@@ -2,7 +2,10 @@
 
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 __all__ = ["moment_rmse", "synthetic_quality"]
@@ -45,7 +48,19 @@ def _row_keys(X):
     return X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
 
 
-def synthetic_quality(X_real, X_synthetic, *, n_folds=5, random_state=0):
+def _invalid_one_hot_share(X, groups):
+    """Share of rows where some one-hot group is not exactly one 1 and 0s."""
+    invalid = np.zeros(len(X), dtype=bool)
+    for columns in groups:
+        block = X[:, list(columns)]
+        binary = np.all((block == 0) | (block == 1), axis=1)
+        invalid |= ~(binary & (block.sum(axis=1) == 1))
+    return float(invalid.mean())
+
+
+def synthetic_quality(
+    X_real, X_synthetic, *, n_folds=5, one_hot_groups=None, random_state=0
+):
     """Judge synthetic rows of one class against the real rows of that class.
 
     Parameters
@@ -55,9 +70,13 @@ def synthetic_quality(X_real, X_synthetic, *, n_folds=5, random_state=0):
     X_synthetic : array-like of shape (n_synthetic, n_features)
         Rows generated for the class.
     n_folds : int, default=5
-        Folds of the two-sample test.
+        Folds of the two-sample tests.
+    one_hot_groups : list of sequences of int, default=None
+        Column indices of each one-hot block (for the NSL-KDD features,
+        :func:`~awdids.preprocessing.nsl_kdd_one_hot_groups`); when given,
+        ``invalid_one_hot_share`` is reported.
     random_state : int, default=0
-        Seed of the subsample and the forest.
+        Seed of the subsample and the judges.
 
     Returns
     -------
@@ -65,6 +84,13 @@ def synthetic_quality(X_real, X_synthetic, *, n_folds=5, random_state=0):
         - ``two_sample_auc``: cross-validated ROC AUC of a random forest told
           to separate real rows from as many synthetic rows (0.5: it cannot;
           1.0: it always can);
+        - ``two_sample_auc_logistic``: the same with a logistic regression on
+          standardised columns, a judge of another family (as SDMetrics
+          uses), so that no generator is tuned to one judge;
+        - ``out_of_range_share``: share of synthetic rows with a value outside
+          the real rows' range in some column;
+        - ``invalid_one_hot_share`` (with ``one_hot_groups``): share of
+          synthetic rows whose one-hot blocks are not exactly one 1;
         - ``exact_copy_share``: share of synthetic rows identical to a real row;
         - ``distinct_share``: distinct synthetic rows / synthetic rows (low
           values reveal mode collapse);
@@ -78,6 +104,8 @@ def synthetic_quality(X_real, X_synthetic, *, n_folds=5, random_state=0):
     >>> q = synthetic_quality(rng.rand(100, 3), rng.rand(100, 3))
     >>> q["two_sample_auc"] < 0.7, q["exact_copy_share"], q["distinct_share"]
     (True, 0.0, 1.0)
+    >>> q["two_sample_auc_logistic"] < 0.7
+    True
     """
     X_real, X_synthetic = np.asarray(X_real, float), np.asarray(X_synthetic, float)
     rng = check_random_state(random_state)
@@ -87,12 +115,32 @@ def synthetic_quality(X_real, X_synthetic, *, n_folds=5, random_state=0):
     X_pair = np.concatenate([real_subset, synthetic_subset])
     y_pair = np.r_[np.zeros(n), np.ones(n)]
     folds = StratifiedKFold(min(n_folds, n), shuffle=True, random_state=random_state)
-    forest = RandomForestClassifier(n_estimators=100, random_state=random_state)
-    auc = cross_val_score(forest, X_pair, y_pair, cv=folds, scoring="roc_auc").mean()
+    judges = {
+        "two_sample_auc": RandomForestClassifier(
+            n_estimators=100, random_state=random_state
+        ),
+        "two_sample_auc_logistic": make_pipeline(
+            StandardScaler(), LogisticRegression(max_iter=1000)
+        ),
+    }
+    aucs = {
+        name: float(
+            cross_val_score(judge, X_pair, y_pair, cv=folds, scoring="roc_auc").mean()
+        )
+        for name, judge in judges.items()
+    }
     real_keys, synthetic_keys = _row_keys(X_real), _row_keys(X_synthetic)
-    return {
-        "two_sample_auc": float(auc),
+    low, high = X_real.min(axis=0), X_real.max(axis=0)
+    outside = np.any((X_synthetic < low) | (X_synthetic > high), axis=1)
+    quality = {
+        **aucs,
         "exact_copy_share": float(np.isin(synthetic_keys, real_keys).mean()),
         "distinct_share": float(len(np.unique(synthetic_keys)) / len(synthetic_keys)),
         "moment_rmse": moment_rmse(X_real, X_synthetic),
+        "out_of_range_share": float(outside.mean()),
     }
+    if one_hot_groups is not None:
+        quality["invalid_one_hot_share"] = _invalid_one_hot_share(
+            X_synthetic, one_hot_groups
+        )
+    return quality
