@@ -535,11 +535,16 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         """The network's logits, shape (n_samples, n_classes).
 
         ``predict_proba`` is their softmax; the energy novelty score of
-        :class:`~awdids.novelty.OpenSetClassifier` reads them.
+        :class:`~awdids.novelty.OpenSetClassifier` reads them. With two
+        classes, as in scikit-learn, a 1-D array: the second class's logit
+        minus the first's (positive where ``predict`` gives ``classes_[1]``).
         """
         X = self._validate_predict_input(X)
         logits = self.forward_iter(X, training=False, device="cpu")
-        return torch.cat(list(logits)).numpy()
+        logits = torch.cat(list(logits)).numpy()
+        if logits.shape[1] == 2:
+            return logits[:, 1] - logits[:, 0]
+        return logits
 
     def predict(self, X):
         """Predicted labels, in the label type of ``y``."""

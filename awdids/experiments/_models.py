@@ -94,7 +94,7 @@ def make_models(seed, budget=FULL_BUDGET):
     --------
     >>> from awdids.experiments import make_models
     >>> list(make_models(0))[:3], list(make_models(0))[-1]
-    (['LinearSVC', 'RBF SVM', 'RandomForest'], 'AWD-CNN-LSTM + GP-GAN')
+    (['LinearSVC', 'RBF SVM', 'RandomForest'], 'HistGradientBoosting + novelty flag')
     """
     pre = make_nsl_kdd_preprocessor
     baselines = make_baselines(random_state=seed)

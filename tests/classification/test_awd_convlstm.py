@@ -311,6 +311,12 @@ def test_decision_function_gives_the_logits_of_predict_proba():
     softmax = np.exp(logits - logits.max(1, keepdims=True))
     softmax /= softmax.sum(1, keepdims=True)
     assert np.allclose(softmax, clf.predict_proba(X[:50]), atol=1e-6)
+    binary = AWDConvLSTMClassifier(**TINY).fit(X, np.where(y == "dos", "dos", "other"))
+    margin = binary.decision_function(X[:50])
+    assert margin.shape == (50,)
+    assert np.array_equal(
+        binary.classes_[(margin > 0).astype(int)], binary.predict(X[:50])
+    )
 
 
 def test_open_set_energy_score_reads_the_network_logits():
