@@ -45,6 +45,23 @@ def _tail_rank(calibration, values):
     return np.searchsorted(calibration, values, side="right") / len(calibration)
 
 
+def _final_step(estimator):
+    """A function giving the rows as ``estimator``'s last step sees them, and it.
+
+    For a pipeline, the steps before the last transform the rows (samplers
+    are skipped, as a fitted imbalanced-learn pipeline skips them when it
+    predicts); any other estimator sees the rows as they are.
+    """
+    steps = getattr(estimator, "steps", None)
+    if steps and len(steps) > 1:
+        return estimator[:-1].transform, steps[-1][1]
+    return _identity, estimator
+
+
+def _identity(X):
+    return X
+
+
 def _with_label(classes, label):
     """``classes`` with ``label`` appended, in a dtype that holds both."""
     values = list(classes) + [label]
@@ -239,12 +256,13 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         return y
 
-    def _fit_scores(self, estimator, X, y, names, seed):
-        X_normal = _safe_indexing(X, np.flatnonzero(y == self.normal_label))
+    def _fit_scores(self, model, X, y, names, seed):
+        transform, final = _final_step(model)
+        normal = transform(_safe_indexing(X, np.flatnonzero(y == self.normal_label)))
         return {
             name: SCORES[name].fit(
-                estimator,
-                X_normal,
+                final,
+                normal,
                 normal_label=self.normal_label,
                 n_neighbors=self.n_neighbors,
                 random_state=seed,
@@ -252,9 +270,10 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             for name in names
         }
 
-    def _raw_scores(self, estimator, states, X):
+    @staticmethod
+    def _raw_scores(final, states, features):
         return {
-            name: SCORES[name].score(estimator, state, X)
+            name: SCORES[name].score(final, state, features)
             for name, state in states.items()
         }
 
@@ -297,7 +316,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             X_train, y_train = _safe_indexing(X, train), y[train]
             model = clone(self.estimator).fit(X_train, y_train)
             states = self._fit_scores(model, X_train, y_train, names, seed)
-            raw = self._raw_scores(model, states, _safe_indexing(X, test))
+            transform, final = _final_step(model)
+            raw = self._raw_scores(final, states, transform(_safe_indexing(X, test)))
             is_normal = y[test] == self.normal_label
             for name in names:
                 held_out[name].append(raw[name][is_normal])
@@ -361,16 +381,27 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         scores : ndarray of shape (n_samples,)
             Values in [0, 1].
         """
-        check_is_fitted(self, "offset_")
-        X = self._check_rows(X, reset=False)
-        return 1.0 - self._novelty(self._raw_scores(self.estimator_, self._states, X))
+        final, features = self._features(X)
+        return self._score_features(final, features)
 
-    def _most_likely_attack(self, X):
-        classes = np.asarray(self.estimator_.classes_)
-        if hasattr(self.estimator_, "predict_proba"):
-            evidence = np.asarray(self.estimator_.predict_proba(X), dtype=float)
+    def _features(self, X):
+        """The final step and ``X`` as it sees it, transformed once."""
+        check_is_fitted(self, "offset_")
+        transform, final = _final_step(self.estimator_)
+        return final, transform(self._check_rows(X, reset=False))
+
+    def _score_features(self, final, features):
+        return 1.0 - self._novelty(self._raw_scores(final, self._states, features))
+
+    def _most_likely_attack(self, final, features):
+        classes = np.asarray(final.classes_)
+        attacks = classes[classes != self.normal_label]
+        if len(attacks) == 1:  # a binary decision_function has one column
+            return np.repeat(attacks, _num_samples(features))
+        if hasattr(final, "predict_proba"):
+            evidence = np.asarray(final.predict_proba(features), dtype=float)
         else:
-            evidence = np.asarray(self.estimator_.decision_function(X), dtype=float)
+            evidence = np.asarray(final.decision_function(features), dtype=float)
         evidence[:, classes == self.normal_label] = -np.inf
         return classes[evidence.argmax(axis=1)]
 
@@ -389,14 +420,16 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             As :meth:`score_samples` returns them; rows below ``offset_``
             are flagged.
         """
-        scores = self.score_samples(X)
-        flagged = scores < self.offset_
-        y_pred = np.asarray(self.estimator_.predict(X)).astype(self.classes_.dtype)
-        changed = flagged & (y_pred == self.normal_label)
+        final, features = self._features(X)
+        scores = self._score_features(final, features)
+        y_pred = np.asarray(final.predict(features)).astype(self.classes_.dtype)
+        changed = (scores < self.offset_) & (y_pred == self.normal_label)
         if self.policy == "unknown":
             y_pred[changed] = self.unknown_label
         elif np.any(changed):
-            y_pred[changed] = self._most_likely_attack(_safe_indexing(X, changed))
+            y_pred[changed] = self._most_likely_attack(
+                final, _safe_indexing(features, changed)
+            )
         return y_pred, scores
 
     def predict(self, X):

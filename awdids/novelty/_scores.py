@@ -1,10 +1,12 @@
 """Novelty scores of a fitted classifier: higher means less like known normal rows.
 
 Each score is a small object with ``requires`` (the classifier method it
-reads), ``fit(estimator, X_normal)`` (its state from the normal training rows)
-and ``score(estimator, state, X)``. The classifier-based scores read the
-classifier's own outputs; the distance and isolation scores work in the
-classifier's feature space, the output of a pipeline's steps before its last.
+reads), ``fit(final, features_normal)`` (its state from the normal training
+rows) and ``score(final, state, features)``. ``final`` is the classifier (a
+pipeline's last step) and ``features`` the rows as it sees them (the output of
+the steps before it), computed once by the caller for every score. The
+classifier-based scores read the classifier's outputs; the distance and
+isolation scores work on the features themselves.
 """
 
 import numpy as np
@@ -12,19 +14,7 @@ from scipy.special import logsumexp
 from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import NearestNeighbors
 
-__all__ = ["SCORES", "feature_space"]
-
-
-def feature_space(estimator, X):
-    """``X`` as the final step of ``estimator`` sees it (``X`` if not a pipeline).
-
-    Samplers are skipped, as a fitted imbalanced-learn pipeline skips them
-    when it predicts.
-    """
-    steps = getattr(estimator, "steps", None)
-    if not steps or len(steps) < 2:
-        return X
-    return estimator[:-1].transform(X)
+__all__ = ["SCORES"]
 
 
 def _column(estimator, label):
@@ -36,11 +26,11 @@ class _NormalProba:
 
     requires = "predict_proba"
 
-    def fit(self, estimator, X_normal, *, normal_label, **_):
-        return {"column": _column(estimator, normal_label)}
+    def fit(self, final, features_normal, *, normal_label, **_):
+        return {"column": _column(final, normal_label)}
 
-    def score(self, estimator, state, X):
-        return 1.0 - estimator.predict_proba(X)[:, state["column"]]
+    def score(self, final, state, features):
+        return 1.0 - final.predict_proba(features)[:, state["column"]]
 
 
 class _MaxProba:
@@ -48,11 +38,11 @@ class _MaxProba:
 
     requires = "predict_proba"
 
-    def fit(self, estimator, X_normal, **_):
+    def fit(self, final, features_normal, **_):
         return {}
 
-    def score(self, estimator, state, X):
-        return 1.0 - estimator.predict_proba(X).max(axis=1)
+    def score(self, final, state, features):
+        return 1.0 - final.predict_proba(features).max(axis=1)
 
 
 class _Energy:
@@ -60,11 +50,11 @@ class _Energy:
 
     requires = "decision_function"
 
-    def fit(self, estimator, X_normal, **_):
+    def fit(self, final, features_normal, **_):
         return {}
 
-    def score(self, estimator, state, X):
-        logits = np.asarray(estimator.decision_function(X), dtype=np.float64)
+    def score(self, final, state, features):
+        logits = np.asarray(final.decision_function(features), dtype=np.float64)
         if logits.ndim == 1:  # binary: the log-odds of the second class
             logits = np.column_stack([np.zeros_like(logits), logits])
         return -logsumexp(logits, axis=1)
@@ -75,8 +65,8 @@ class _NearestNormal:
 
     requires = None
 
-    def fit(self, estimator, X_normal, *, n_neighbors, **_):
-        reference = np.asarray(feature_space(estimator, X_normal), dtype=np.float32)
+    def fit(self, final, features_normal, *, n_neighbors, **_):
+        reference = np.asarray(features_normal, dtype=np.float32)
         if len(reference) < n_neighbors:
             raise ValueError(
                 f"n_neighbors={n_neighbors} exceeds the {len(reference)} normal "
@@ -84,8 +74,8 @@ class _NearestNormal:
             )
         return {"reference": reference, "n_neighbors": n_neighbors}
 
-    def score(self, estimator, state, X):
-        features = np.asarray(feature_space(estimator, X), dtype=np.float32)
+    def score(self, final, state, features):
+        features = np.asarray(features, dtype=np.float32)
         search = NearestNeighbors(n_neighbors=state["n_neighbors"], algorithm="brute")
         distances, _ = search.fit(state["reference"]).kneighbors(features)
         return distances.mean(axis=1)
@@ -96,12 +86,12 @@ class _Isolation:
 
     requires = None
 
-    def fit(self, estimator, X_normal, *, random_state, **_):
-        features = feature_space(estimator, X_normal)
-        return {"forest": IsolationForest(random_state=random_state).fit(features)}
+    def fit(self, final, features_normal, *, random_state, **_):
+        forest = IsolationForest(random_state=random_state)
+        return {"forest": forest.fit(features_normal)}
 
-    def score(self, estimator, state, X):
-        return -state["forest"].score_samples(feature_space(estimator, X))
+    def score(self, final, state, features):
+        return -state["forest"].score_samples(features)
 
 
 #: Name -> score, as ``OpenSetClassifier(novelty=...)`` accepts them.

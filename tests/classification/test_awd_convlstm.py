@@ -320,10 +320,16 @@ def test_decision_function_gives_the_logits_of_predict_proba():
 
 
 def test_open_set_energy_score_reads_the_network_logits():
+    from scipy.special import logsumexp
+
     from awdids.novelty import OpenSetClassifier
 
     X, y = make_problem(300)
     open_set = OpenSetClassifier(
         AWDConvLSTMClassifier(**TINY), novelty="energy", cv=2
     ).fit(X, y)
-    assert open_set.score_samples(X[:10]).shape == (10,)
+    # the energy of each row's logits, ranked among the held-out normal ones
+    energy = -logsumexp(open_set.estimator_.decision_function(X[:50]), axis=1)
+    calibration = open_set.calibration_scores_["energy"]
+    rank = np.searchsorted(calibration, energy, side="right") / len(calibration)
+    assert np.allclose(open_set.score_samples(X[:50]), 1 - rank)

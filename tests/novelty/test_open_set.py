@@ -74,6 +74,9 @@ def test_policy_attack_gives_the_most_likely_attack_and_keeps_other_rows():
     attack = clone(unknown).set_params(policy="attack").fit(X, y)
     plain = forest().fit(X, y)
     assert set(attack.predict(novel)) == {"dos"}
+    # a binary decision_function (one column) needs no argmax over attacks
+    svc = OpenSetClassifier(LinearSVC(), novelty="knn", policy="attack").fit(X, y)
+    assert set(svc.predict(novel)) == {"dos"}
     assert list(attack.classes_) == ["dos", "normal"]
     assert list(unknown.classes_) == ["dos", "normal", "unknown"]
     # rows the classifier already calls an attack are never changed
@@ -90,7 +93,7 @@ def test_combined_scores_flag_what_either_score_flags_at_its_rank():
     X, y = blobs()
     both = OpenSetClassifier(forest(), novelty=["normal_proba", "knn"]).fit(X, y)
     rows = np.vstack([novel_rows(), X[:50]])
-    raw = both._raw_scores(both.estimator_, both._states, rows)
+    raw = both._raw_scores(both.estimator_, both._states, rows)  # no pipeline
     ranks = [
         np.searchsorted(both.calibration_scores_[n], raw[n], side="right")
         / len(both.calibration_scores_[n])
