@@ -164,10 +164,14 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
     )
     record = {"key": key, "rows": len(y_fit), "scores": scores}
     record["y_pred"] = y_pred.tolist()
-    if hasattr(model, "offset_"):
-        record["novelty_flag"] = _flag_drift(model, data)
+    score = None
+    if hasattr(model, "offset_"):  # an OpenSetClassifier: its flag, scored once
+        normal_score = model.score_samples(data["X_test"])
+        record["novelty_flag"] = _flag_drift(model, normal_score, data["y_test"])
+        score = 1.0 - normal_score  # its attack_score
     if seed == 0:
-        score = attack_score(model, data["X_test"])
+        if score is None:
+            score = attack_score(model, data["X_test"])
         record["attack_score"] = np.round(score.astype(float), 6).tolist()
     if seed == 0 and name == FULL_PIPELINE:
         sampler = model.named_steps["oversample"]
@@ -180,14 +184,13 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
     return record, False
 
 
-def _flag_drift(detector, data):
+def _flag_drift(detector, normal_score, y_test):
     """An OpenSetClassifier's flag: its target, held-out and test false alarms."""
-    normal = np.asarray(data["y_test"]) == detector.normal_label
-    test_scores = detector.score_samples(_take(data["X_test"], normal))
+    normal = np.asarray(y_test) == detector.normal_label
     return {
         "target": detector.false_alarm_rate,
         "held_out_folds": detector.calibration_["false_alarm_rate"],
-        "test_normal_flagged": float(np.mean(test_scores < detector.offset_)),
+        "test_normal_flagged": float(np.mean(normal_score[normal] < detector.offset_)),
     }
 
 
