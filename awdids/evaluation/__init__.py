@@ -2,7 +2,12 @@
 
 from ._baselines import evaluate_models, fit_and_score, make_baselines
 from ._metrics import classification_scores
-from ._novelty import attack_score, known_novel_scores, novel_detection_curve
+from ._novelty import (
+    attack_score,
+    known_novel_scores,
+    novel_detection_curve,
+    novel_type_mask,
+)
 from ._report import format_results_table, report_from_counts
 from ._synthetic import moment_rmse, synthetic_quality
 
@@ -16,6 +21,7 @@ __all__ = [
     "make_baselines",
     "moment_rmse",
     "novel_detection_curve",
+    "novel_type_mask",
     "report_from_counts",
     "synthetic_quality",
 ]

@@ -3,7 +3,38 @@
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
-__all__ = ["attack_score", "known_novel_scores", "novel_detection_curve"]
+__all__ = [
+    "attack_score",
+    "known_novel_scores",
+    "novel_detection_curve",
+    "novel_type_mask",
+]
+
+
+def novel_type_mask(attack, seen_attacks, *, normal="normal"):
+    """Which rows are of an attack type absent from ``seen_attacks``.
+
+    Parameters
+    ----------
+    attack : array-like of shape (n_samples,)
+        Each row's attack type (``normal`` for normal traffic).
+    seen_attacks : iterable of str
+        The attack types the model was trained on.
+    normal : str, default="normal"
+        The attack type of normal traffic, never novel.
+
+    Returns
+    -------
+    novel : ndarray of bool of shape (n_samples,)
+
+    Examples
+    --------
+    >>> from awdids.evaluation import novel_type_mask
+    >>> novel_type_mask(["normal", "neptune", "apache2"], ["neptune"]).tolist()
+    [False, False, True]
+    """
+    known = list(set(seen_attacks) | {normal})
+    return ~np.isin(np.asarray(attack, dtype=object), known)
 
 
 def _share(mask):
@@ -89,8 +120,7 @@ def known_novel_scores(
         )
     if labels is None:
         labels = sorted(set(y_true.tolist()) | set(y_pred.tolist()))
-    seen = set(seen_attacks) | {normal}
-    novel = ~np.isin(attack, list(seen))
+    novel = novel_type_mask(attack, seen_attacks, normal=normal)
     scores = {
         "all": _class_scores(y_true, y_pred, labels),
         "known": _class_scores(y_true[~novel], y_pred[~novel], labels),
@@ -182,8 +212,9 @@ def novel_detection_curve(score, y_true, attack, seen_attacks, *, normal="normal
     from sklearn.metrics import roc_curve
 
     score, y_true, attack = (np.asarray(a) for a in (score, y_true, attack))
-    seen = set(seen_attacks) | {normal}
-    novel_attack = ~np.isin(attack.astype(object), list(seen)) & (y_true != normal)
+    novel_attack = novel_type_mask(attack, seen_attacks, normal=normal) & (
+        y_true != normal
+    )
     is_normal = y_true == normal
     rows = novel_attack | is_normal
     if not novel_attack.any() or not is_normal.any():

@@ -10,7 +10,7 @@ rows, with the model's own predictions marked as its operating point.
 import numpy as np
 
 from ..datasets import CATEGORY_NAMES
-from ..evaluation import known_novel_scores, novel_detection_curve
+from ..evaluation import known_novel_scores, novel_detection_curve, novel_type_mask
 
 __all__ = ["KDDTEST_21_DIFFICULTY", "novel_attack_metrics"]
 
@@ -35,14 +35,7 @@ def _flatten(scores):
 
 
 def _mean_std(per_seed):
-    return {
-        key: {
-            "mean": float(np.mean([s[key] for s in per_seed])),
-            "std": float(np.std([s[key] for s in per_seed])),
-            "values": [s[key] for s in per_seed],
-        }
-        for key in per_seed[0]
-    }
+    return {key: _stats([s[key] for s in per_seed]) for key in per_seed[0]}
 
 
 def _subset_scores(predictions, y_true, attack, seen, rows):
@@ -68,16 +61,16 @@ def _best_at(far, tpr, shares):
     return np.maximum.accumulate(tpr)[last]
 
 
-def _curve(record, y_true, attack, seen):
+def _curve(record, seed_zero, y_true, attack, seen):
+    """Seed 0's curve; ``seed_zero`` holds its scores on the same rows."""
     far, tpr = novel_detection_curve(record["attack_score"], y_true, attack, seen)
-    point = known_novel_scores(y_true, record["y_pred"], attack, seen)["detection"]
     return {
         "novel_flagged_at_5pct_normal": float(_best_at(far, tpr, 0.05)),
         "normal_flagged": _CURVE_GRID.tolist(),
         "novel_flagged": _best_at(far, tpr, _CURVE_GRID).round(5).tolist(),
         "operating_point": [
-            point["normal_rows_flagged"],
-            point["novel_attack_rows_flagged"],
+            seed_zero["normal_rows_flagged"]["values"][0],
+            seed_zero["novel_attack_rows_flagged"]["values"][0],
         ],
     }
 
@@ -119,10 +112,17 @@ def novel_attack_metrics(data, records):
         "KDDTest+": np.ones(len(y_true), dtype=bool),
         "KDDTest-21": np.asarray(data["difficulty_test"]) < KDDTEST_21_DIFFICULTY,
     }
-    predictions = {}  # in the models' order, seeds in order
-    for (_, name), record in sorted(records.items(), key=lambda item: item[0][0]):
+    predictions = {}
+    for (_, name), record in _by_seed(records):
         predictions.setdefault(name, []).append(record["y_pred"])
-    novel = ~np.isin(attack, list(seen) + ["normal"])
+    novel = novel_type_mask(attack, seen)
+    scores = {
+        subset: {
+            name: _subset_scores(preds, y_true, attack, seen, rows)
+            for name, preds in predictions.items()
+        }
+        for subset, rows in subsets.items()
+    }
     return {
         "seen_attacks": sorted(seen),
         "novel_attacks": sorted(set(attack[novel].tolist())),
@@ -130,26 +130,27 @@ def novel_attack_metrics(data, records):
             subset: {"rows": int(rows.sum()), "novel": int((rows & novel).sum())}
             for subset, rows in subsets.items()
         },
-        "subsets": {
-            subset: {
-                name: _subset_scores(preds, y_true, attack, seen, rows)
-                for name, preds in predictions.items()
-            }
-            for subset, rows in subsets.items()
-        },
+        "subsets": scores,
         "curves": {
-            name: _curve(records[(0, name)], y_true, attack, seen)
+            name: _curve(
+                records[(0, name)], scores["KDDTest+"][name], y_true, attack, seen
+            )
             for name in predictions
             if "attack_score" in records[(0, name)]
         },
-        "flag_drift": _flag_drift(records),
+        "flag_drift": _summarise_flags(records),
     }
 
 
-def _flag_drift(records):
+def _by_seed(records):
+    """The records in seed order, the models in their order within a seed."""
+    return sorted(records.items(), key=lambda item: item[0][0])
+
+
+def _summarise_flags(records):
     """Per OpenSetClassifier: its target and the normal rows its flag really hit."""
     drift = {}
-    for (_, name), record in sorted(records.items(), key=lambda item: item[0][0]):
+    for (_, name), record in _by_seed(records):
         if "novelty_flag" in record:
             drift.setdefault(name, []).append(record["novelty_flag"])
     return {
