@@ -192,12 +192,13 @@ def _cmd_train(args):
     return 0
 
 
-def _predictions(model, features):
-    """Predicted labels and, for an OpenSetClassifier, its normal_score column."""
-    if hasattr(model, "predict_with_scores"):
-        y_pred, scores = model.predict_with_scores(features)
-        return y_pred, [f"{score:.6f}" for score in scores]
-    return model.predict(features), None
+def _prediction_lines(model, features, open_set):
+    """Predicted labels and their CSV lines (with normal_score for an open set)."""
+    if not open_set:
+        pred = model.predict(features)
+        return pred, pred.tolist()
+    pred, scores = model.predict_with_scores(features)
+    return pred, [f"{label},{score:.6f}" for label, score in zip(pred, scores)]
 
 
 def _cmd_predict(args):
@@ -218,8 +219,8 @@ def _cmd_predict(args):
     if open_set:
         _log(
             f"rows whose normal_score is below {model.offset_:.6f} are flagged "
-            f"(false_alarm_rate={model.false_alarm_rate} on held-out KDDTrain+ "
-            f"normal rows); flagged rows called normal become "
+            f"(false_alarm_rate={model.false_alarm_rate} of held-out normal "
+            f"training rows); flagged rows called normal become "
             f"{model.unknown_label if model.policy == 'unknown' else 'an attack'}"
         )
     # Counts, not rows, so that memory stays flat however large the file.
@@ -237,10 +238,7 @@ def _cmd_predict(args):
         for features, labels in chunks:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Found unknown categories")
-                pred, scores = _predictions(model, features)
-            lines = (
-                pred.tolist() if scores is None else map(",".join, zip(pred, scores))
-            )
+                pred, lines = _prediction_lines(model, features, open_set)
             sink.write("\n".join(lines) + "\n")
             if labels is not None:
                 pair_counts.update(zip(labels_to_categories(labels), pred))
