@@ -9,7 +9,7 @@ from ._novelty import (
     novel_type_mask,
 )
 from ._report import format_results_table, report_from_counts
-from ._synthetic import moment_rmse, synthetic_quality
+from ._synthetic import mode_coverage, moment_rmse, synthetic_quality
 
 __all__ = [
     "attack_score",
@@ -19,6 +19,7 @@ __all__ = [
     "format_results_table",
     "known_novel_scores",
     "make_baselines",
+    "mode_coverage",
     "moment_rmse",
     "novel_detection_curve",
     "novel_type_mask",

@@ -4,11 +4,12 @@ import numpy as np
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
-__all__ = ["moment_rmse", "synthetic_quality"]
+__all__ = ["mode_coverage", "moment_rmse", "synthetic_quality"]
 
 
 def moment_rmse(X_real, X_synthetic):
@@ -43,6 +44,64 @@ def moment_rmse(X_real, X_synthetic):
     return float(np.sqrt(np.mean(gaps**2)))
 
 
+def mode_coverage(X_real, real_modes, X_synthetic):
+    """How well synthetic rows cover the modes of the real rows.
+
+    Each synthetic row takes the mode of its nearest real row (Euclidean);
+    the real and synthetic shares of every mode are then compared. The modes
+    are any labelling of the real rows the generator may never have seen, such
+    as NSL-KDD's attack types within R2L.
+
+    Parameters
+    ----------
+    X_real : array-like of shape (n_real, n_features)
+        The class's real rows.
+    real_modes : array-like of shape (n_real,)
+        Mode of each real row.
+    X_synthetic : array-like of shape (n_synthetic, n_features)
+        Rows generated for the class.
+
+    Returns
+    -------
+    coverage : dict
+        - ``modes_covered``: share of the real modes that receive at least
+          half their real share of the synthetic rows;
+        - ``mode_share_distance``: total variation distance between the real
+          and the synthetic mode shares (0: the same proportions; 1: disjoint);
+        - ``mode_shares``: mode -> ``(real share, synthetic share)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from awdids.evaluation import mode_coverage
+    >>> real = np.array([[0.0], [0.1], [5.0], [5.1]])
+    >>> modes = np.array(["a", "a", "b", "b"])
+    >>> c = mode_coverage(real, modes, np.array([[0.05], [0.02], [0.01]]))
+    >>> c["modes_covered"], c["mode_share_distance"]
+    (0.5, 0.5)
+    """
+    X_real, X_synthetic = np.asarray(X_real, float), np.asarray(X_synthetic, float)
+    real_modes = np.asarray(real_modes)
+    if len(real_modes) != len(X_real):
+        raise ValueError(
+            f"real_modes has {len(real_modes)} entries for {len(X_real)} real rows."
+        )
+    nearest = NearestNeighbors(n_neighbors=1).fit(X_real)
+    index = nearest.kneighbors(X_synthetic, return_distance=False)[:, 0]
+    labels, real_counts = np.unique(real_modes, return_counts=True)
+    synthetic_modes = real_modes[index]
+    real_share = real_counts / len(real_modes)
+    synthetic_share = np.array([np.mean(synthetic_modes == m) for m in labels])
+    return {
+        "modes_covered": float(np.mean(synthetic_share >= real_share / 2)),
+        "mode_share_distance": float(np.abs(real_share - synthetic_share).sum() / 2),
+        "mode_shares": {
+            str(m): (float(r), float(s))
+            for m, r, s in zip(labels, real_share, synthetic_share)
+        },
+    }
+
+
 def _row_keys(X):
     X = np.ascontiguousarray(X, dtype=np.float64)
     return X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
@@ -56,6 +115,13 @@ def _invalid_one_hot_share(X, groups):
         binary = np.all((block == 0) | (block == 1), axis=1)
         invalid |= ~(binary & (block.sum(axis=1) == 1))
     return float(invalid.mean())
+
+
+def _unseen_category_share(X_real, X_synthetic, groups):
+    """Share of synthetic rows with a 1 in a one-hot column no real row has."""
+    columns = np.concatenate([np.asarray(g, dtype=np.intp) for g in groups])
+    unseen = columns[~np.any(X_real[:, columns] == 1, axis=0)]
+    return float(np.any(X_synthetic[:, unseen] != 0, axis=1).mean())
 
 
 def synthetic_quality(
@@ -74,7 +140,7 @@ def synthetic_quality(
     one_hot_groups : list of sequences of int, default=None
         Column indices of each one-hot block (for the NSL-KDD features,
         :func:`~awdids.preprocessing.nsl_kdd_one_hot_groups`); when given,
-        ``invalid_one_hot_share`` is reported.
+        ``invalid_one_hot_share`` and ``unseen_category_share`` are reported.
     random_state : int, default=0
         Seed of the subsample and the judges.
 
@@ -91,6 +157,9 @@ def synthetic_quality(
           the real rows' range in some column;
         - ``invalid_one_hot_share`` (with ``one_hot_groups``): share of
           synthetic rows whose one-hot blocks are not exactly one 1;
+        - ``unseen_category_share`` (with ``one_hot_groups``): share of
+          synthetic rows with a category (one-hot column) that no real row of
+          the class shows;
         - ``exact_copy_share``: share of synthetic rows identical to a real row;
         - ``distinct_share``: distinct synthetic rows / synthetic rows (low
           values reveal mode collapse);
@@ -142,5 +211,8 @@ def synthetic_quality(
     if one_hot_groups is not None:
         quality["invalid_one_hot_share"] = _invalid_one_hot_share(
             X_synthetic, one_hot_groups
+        )
+        quality["unseen_category_share"] = _unseen_category_share(
+            X_real, X_synthetic, one_hot_groups
         )
     return quality

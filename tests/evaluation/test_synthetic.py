@@ -1,6 +1,7 @@
 import numpy as np
+import pytest
 
-from awdids.evaluation import synthetic_quality
+from awdids.evaluation import mode_coverage, synthetic_quality
 
 
 def test_both_judges_see_a_shifted_sample_and_miss_an_identical_one():
@@ -37,3 +38,31 @@ def test_out_of_range_and_invalid_one_hot_rows_are_counted():
     assert quality["out_of_range_share"] == 0.25
     assert quality["invalid_one_hot_share"] == 0.5
     assert "invalid_one_hot_share" not in synthetic_quality(real, synthetic, n_folds=2)
+
+
+def test_a_category_the_class_never_shows_is_counted():
+    real = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]] * 10)
+    synthetic = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]] * 2)
+    quality = synthetic_quality(real, synthetic, n_folds=2, one_hot_groups=[[0, 1, 2]])
+    assert quality["unseen_category_share"] == pytest.approx(1 / 3)
+    assert quality["invalid_one_hot_share"] == 0.0
+
+
+def test_mode_coverage_sees_a_missing_mode_and_a_skewed_share():
+    rng = np.random.RandomState(0)
+    real = np.r_[rng.normal(0, 0.1, (90, 2)), rng.normal(5, 0.1, (10, 2))]
+    modes = np.array(["big"] * 90 + ["small"] * 10)
+    proportional = np.r_[rng.normal(0, 0.1, (900, 2)), rng.normal(5, 0.1, (100, 2))]
+    only_big = rng.normal(0, 0.1, (1000, 2))
+    good = mode_coverage(real, modes, proportional)
+    assert good["modes_covered"] == 1.0
+    assert good["mode_share_distance"] < 0.01
+    assert good["mode_shares"]["small"] == (0.1, pytest.approx(0.1))
+    bad = mode_coverage(real, modes, only_big)
+    assert bad["modes_covered"] == 0.5
+    assert bad["mode_share_distance"] == pytest.approx(0.1)
+
+
+def test_mode_coverage_refuses_modes_of_another_length():
+    with pytest.raises(ValueError, match="real_modes has 2 entries for 3 real rows"):
+        mode_coverage(np.zeros((3, 1)), ["a", "b"], np.zeros((2, 1)))
