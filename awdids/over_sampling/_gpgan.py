@@ -17,6 +17,7 @@ from .._device import resolve_device
 from ..evaluation._synthetic import moment_rmse
 from ..nn import MLPCritic, MLPGenerator
 from ..nn._init import build_module, make_generator
+from ._modes import ModeBatches, find_modes, proportional_counts
 from ._tabular import TabularCodec
 
 __all__ = ["GPGANSampler", "TrainingDivergedError"]
@@ -89,7 +90,17 @@ class GPGANSampler(BaseOverSampler):
     rows only; the generator then draws the missing rows. Synthetic rows are
     valid: continuous values stay within the class's observed range (and, with
     ``snap=True``, on values the column takes in the class), binary columns stay
-    0/1 and each block of ``discrete_groups`` has exactly one 1.
+    0/1, each block of ``discrete_groups`` has exactly one 1, and a category
+    (column of a block) the class never shows never appears.
+
+    With ``n_modes > 1`` the class's rows are first split into modes by k-means
+    (on the rows as given, so scale them first, as the NSL-KDD preprocessor
+    does), and generator and critic are both
+    conditioned on the mode (a conditional WGAN-GP). Training draws modes in
+    proportion to ``log(1 + rows)``, as CTGAN's training-by-sampling does, so
+    a mode of a few rows is learned too; rows are drawn in the modes' real
+    proportions, so a small mode of the class (say the rare attack types within
+    R2L) is not lost to a large one.
 
     Read more in the user guide (``docs/``) and ``docs/paper-notes.md``.
 
@@ -103,6 +114,10 @@ class GPGANSampler(BaseOverSampler):
     loss : {"wgan-gp", "gan"}, default="wgan-gp"
         ``"wgan-gp"``: Wasserstein critic loss with gradient penalty;
         ``"gan"``: the vanilla (non-saturating) GAN the paper compares against.
+    n_modes : int, default=1
+        Modes (k-means clusters) of each class that the GAN is conditioned on;
+        a class with fewer distinct rows gets one mode per distinct row. ``1``
+        is the paper's unconditional GAN.
     noise_dim : int, default=100
         Width of the generator's noise vector.
     generator_hidden : tuple of int, default=(128, 256, 512, 1024)
@@ -174,6 +189,9 @@ class GPGANSampler(BaseOverSampler):
         ``sqrt(mean((mu_r - mu_g)^2 ++ (sd_r - sd_g)^2))``.
     fit_seconds_ : dict
         Class -> seconds spent training its GAN.
+    mode_weights_ : dict
+        Class -> array of the share of the class's real rows in each mode; rows
+        are drawn in these proportions.
     codecs_ : dict
         Class -> the ``TabularCodec`` (``awdids.over_sampling._tabular``) that maps its
         rows to the generator's outputs and back (which columns are categorical,
@@ -202,6 +220,7 @@ class GPGANSampler(BaseOverSampler):
     _parameter_constraints = {
         **BaseOverSampler._parameter_constraints,
         "loss": [StrOptions({"wgan-gp", "gan"})],
+        "n_modes": [Interval(numbers.Integral, 1, None, closed="left")],
         "noise_dim": [Interval(numbers.Integral, 1, None, closed="left")],
         "generator_hidden": [tuple, list],
         "critic_hidden": [tuple, list],
@@ -227,6 +246,7 @@ class GPGANSampler(BaseOverSampler):
         *,
         sampling_strategy="auto",
         loss="wgan-gp",
+        n_modes=1,
         noise_dim=100,
         generator_hidden=(128, 256, 512, 1024),
         critic_hidden=(512, 256),
@@ -248,6 +268,7 @@ class GPGANSampler(BaseOverSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.loss = loss
+        self.n_modes = n_modes
         self.noise_dim = noise_dim
         self.generator_hidden = generator_hidden
         self.critic_hidden = critic_hidden
@@ -312,7 +333,7 @@ class GPGANSampler(BaseOverSampler):
         self._torch_generator = make_generator(rng, self._device)
         self._monitor_generator = _independent_generator(self._torch_generator)
         self._numpy_rng = rng
-        self.generators_, self.codecs_ = {}, {}
+        self.generators_, self.codecs_, self.mode_weights_ = {}, {}, {}
         self.history_, self.fit_seconds_ = {}, {}
         X_new, y_new = [X], [y]
         for label, n_samples in self.sampling_strategy_.items():
@@ -331,16 +352,24 @@ class GPGANSampler(BaseOverSampler):
             X_class, groups, self.snap, self.categorical_threshold, self._numpy_rng
         )
         g, device = self._torch_generator, self._device
-        real = torch.as_tensor(codec.encode(X_class), device=device)
+        modes = find_modes(
+            X_class, self.n_modes, self._numpy_rng.randint(np.iinfo(np.int32).max)
+        )
+        batches = ModeBatches(codec.encode(X_class), modes, device)
+        n_modes = batches.n_modes
         gen = build_module(
             lambda: MLPGenerator(
-                self.noise_dim, tuple(self.generator_hidden), codec.n_outputs
+                self.noise_dim + n_modes,
+                tuple(self.generator_hidden),
+                codec.n_outputs,
             ),
             g,
             device,
         )
         critic = build_module(
-            lambda: MLPCritic(codec.n_outputs, tuple(self.critic_hidden)), g, device
+            lambda: MLPCritic(codec.n_outputs + n_modes, tuple(self.critic_hidden)),
+            g,
+            device,
         )
         opt_g = torch.optim.Adam(
             gen.parameters(),
@@ -358,6 +387,7 @@ class GPGANSampler(BaseOverSampler):
         if self.monitor:
             history["fit_rmse"] = []
         self.generators_[label], self.codecs_[label] = gen, codec
+        self.mode_weights_[label] = batches.real_weights
         epochs = tqdm(
             range(self.epochs),
             desc=f"GAN {label}",
@@ -368,7 +398,7 @@ class GPGANSampler(BaseOverSampler):
             gen.train()
             sums = torch.zeros(3, device=device)
             for _ in range(self.steps_per_epoch):
-                sums += self._train_step(gen, critic, opt_g, opt_c, real, codec)
+                sums += self._train_step(gen, critic, (opt_g, opt_c), batches, codec)
             means = (sums / self.steps_per_epoch).tolist()
             if not np.all(np.isfinite(means)):
                 raise TrainingDivergedError(
@@ -386,35 +416,45 @@ class GPGANSampler(BaseOverSampler):
                 epochs.set_postfix(rmse=f"{history['fit_rmse'][-1]:.4f}")
         self.history_[label] = history
 
-    def _train_step(self, gen, critic, opt_g, opt_c, real, codec):
+    def _train_step(self, gen, critic, optimizers, batches, codec):
+        """One generator update after ``n_critic`` critic updates.
+
+        Every fake row is conditioned on the mode of the real row it is paired
+        with, so the critic compares rows of the same mode.
+        """
+        opt_g, opt_c = optimizers
         g, device, batch = self._torch_generator, self._device, self.batch_size
         noise = torch.randn(
             (self.n_critic + 1) * batch, self.noise_dim, generator=g, device=device
         )
+        real_rows, conditions = batches.draw((self.n_critic + 1) * batch, g)
+        inputs = torch.cat([noise, conditions], dim=1)
         with torch.no_grad():
-            fakes = codec.relax(gen(noise[: self.n_critic * batch]), g)
-        idx = torch.randint(
-            0, real.shape[0], (self.n_critic, batch), generator=g, device=device
-        )
+            fakes = codec.relax(gen(inputs[: self.n_critic * batch]), g)
         penalty = torch.zeros((), device=device)
         for k in range(self.n_critic):
-            real_batch, fake = real[idx[k]], fakes[k * batch : (k + 1) * batch]
+            rows = slice(k * batch, (k + 1) * batch)
+            real_batch, fake, cond = real_rows[rows], fakes[rows], conditions[rows]
             if self.loss == "wgan-gp":
                 eps = torch.rand(batch, 1, generator=g, device=device)
                 mixed = (eps * real_batch + (1 - eps) * fake).requires_grad_(True)
-                scores = critic(torch.cat([real_batch, fake, mixed]))
+                rows_in = torch.cat([real_batch, fake, mixed])
+                scores = critic(torch.cat([rows_in, cond.repeat(3, 1)], dim=1))
                 d_real, d_fake, d_mixed = scores.split(batch)
                 (grad,) = torch.autograd.grad(d_mixed.sum(), mixed, create_graph=True)
                 penalty = ((grad.norm(2, dim=1) - 1) ** 2).mean()
                 loss_c = d_fake.mean() - d_real.mean() + self.gp_lambda * penalty
             else:
-                d_real, d_fake = critic(torch.cat([real_batch, fake])).split(batch)
+                rows_in = torch.cat([real_batch, fake])
+                scores = critic(torch.cat([rows_in, cond.repeat(2, 1)], dim=1))
+                d_real, d_fake = scores.split(batch)
                 loss_c = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
             opt_c.zero_grad(set_to_none=True)
             loss_c.backward()
             opt_c.step()
-        fake = codec.relax(gen(noise[self.n_critic * batch :]), g)
-        d_fake = critic(fake)
+        last = slice(self.n_critic * batch, None)
+        fake = codec.relax(gen(inputs[last]), g)
+        d_fake = critic(torch.cat([fake, conditions[last]], dim=1))
         loss_g = (
             -d_fake.mean() if self.loss == "wgan-gp" else F.softplus(-d_fake).mean()
         )
@@ -454,31 +494,46 @@ class GPGANSampler(BaseOverSampler):
             )
         return self._draw(n_samples, label, self._torch_generator)
 
+    def _draw_modes(self, n_samples, label, g):
+        """Mode of each new row: counts in the modes' real proportions, shuffled."""
+        weights = self.mode_weights_[label]
+        counts = proportional_counts(n_samples, weights)
+        modes = torch.repeat_interleave(
+            torch.arange(len(weights), device=self._device),
+            torch.as_tensor(counts, device=self._device),
+        )
+        return modes[torch.randperm(n_samples, generator=g, device=self._device)]
+
     def _draw(self, n_samples, label, g):
         gen, codec = self.generators_[label], self.codecs_[label]
         device = self._device
+        condition = torch.eye(len(self.mode_weights_[label]), device=device)
         chunks = []
         with torch.inference_mode():
+            modes = self._draw_modes(n_samples, label, g)
             for start in range(0, n_samples, _NOISE_CHUNK):
                 size = min(_NOISE_CHUNK, n_samples - start)
                 noise = torch.randn(size, self.noise_dim, generator=g, device=device)
-                chunks.append(codec.sample(self._generate(gen, noise), g))
+                inputs = torch.cat(
+                    [noise, condition[modes[start : start + size]]], dim=1
+                )
+                chunks.append(codec.sample(self._generate(gen, inputs), g))
         if not chunks:
             return np.empty((0, codec.n_features))
         return np.concatenate(chunks)
 
-    def _generate(self, gen, noise):
+    def _generate(self, gen, inputs):
         # Cache-sized batches run faster and give the same rows (a row's output
         # does not depend on its batch). Under mixed precision the last layer
         # stays float32, so tanh positions and logits keep float32 resolution.
         *hidden, last = gen
         autocast = (
-            torch.autocast(noise.device.type, dtype=torch.bfloat16)
+            torch.autocast(inputs.device.type, dtype=torch.bfloat16)
             if self.mixed_precision
             else contextlib.nullcontext()
         )
         parts = []
-        for batch in noise.split(_GENERATE_BATCH):
+        for batch in inputs.split(_GENERATE_BATCH):
             with autocast:
                 for layer in hidden:
                     batch = layer(batch)

@@ -4,7 +4,9 @@ Columns fall into four kinds, decided from the class's own rows:
 
 - constant: one value in the class; reproduced exactly, not modelled;
 - one-hot group: a block of one-hot columns named by the caller
-  (``discrete_groups``); the generator emits one logit per column;
+  (``discrete_groups``); the generator emits one logit per column that is 1 in
+  some row of the class, so a category the class never shows never appears in
+  its rows (a block with one observed category is constant);
 - few-valued: a column with at most ``categorical_threshold`` distinct values
   in the class (always when only 0 and 1 occur); the generator emits one logit
   per observed value;
@@ -44,6 +46,21 @@ def _straight_through(hard, soft):
     return hard - soft.detach() + soft
 
 
+def _observed_categories(X, discrete_groups):
+    """Each one-hot block cut to the columns that are 1 in some row of ``X``.
+
+    Blocks left with fewer than two columns are dropped: their columns are
+    constant in ``X`` and reproduced as such.
+    """
+    observed = []
+    for group in discrete_groups:
+        group = np.asarray(group, dtype=np.intp)
+        shown = group[X[:, group].any(axis=0)]
+        if len(shown) >= 2:
+            observed.append(shown)
+    return observed
+
+
 class TabularCodec:
     """Encoder of real rows and decoder of generator outputs for one class.
 
@@ -64,7 +81,7 @@ class TabularCodec:
 
     def __init__(self, X, discrete_groups, snap, categorical_threshold, random_state):
         self.n_features = X.shape[1]
-        self.groups = [np.asarray(g, dtype=np.intp) for g in discrete_groups]
+        self.groups = _observed_categories(X, discrete_groups)
         in_group = np.zeros(self.n_features, dtype=bool)
         for g in self.groups:
             in_group[g] = True

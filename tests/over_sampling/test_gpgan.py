@@ -6,6 +6,7 @@ import pytest
 import torch
 from sklearn.base import clone
 
+from awdids.evaluation import mode_coverage
 from awdids.over_sampling import AddRows, GPGANSampler, TrainingDivergedError
 
 TINY = dict(
@@ -136,11 +137,12 @@ def test_sample_draws_more_rows():
         sampler.sample(3, "major")
 
 
-def test_same_seed_same_rows_and_global_rng_untouched():
+@pytest.mark.parametrize("n_modes", [1, 3])
+def test_same_seed_same_rows_and_global_rng_untouched(n_modes):
     X, y = make_data()
     state = torch.random.get_rng_state()
-    _, a, _ = fit_minor(X, y)
-    _, b, _ = fit_minor(X, y)
+    _, a, _ = fit_minor(X, y, n_modes=n_modes)
+    _, b, _ = fit_minor(X, y, n_modes=n_modes)
     np.testing.assert_array_equal(a, b)
     assert torch.equal(state, torch.random.get_rng_state())
     c, _ = GPGANSampler(random_state=1, **TINY).fit_resample(X, y)
@@ -188,7 +190,8 @@ def test_bad_parameters_are_named(params, match):
 
 
 @pytest.mark.parametrize(
-    "params", [{"loss": "lsgan"}, {"n_critic": 0}, {"learning_rate": -1.0}]
+    "params",
+    [{"loss": "lsgan"}, {"n_critic": 0}, {"learning_rate": -1.0}, {"n_modes": 0}],
 )
 def test_invalid_parameters_are_refused_by_constraints(params):
     X, y = make_data()
@@ -264,3 +267,54 @@ def test_monitoring_changes_neither_the_generators_nor_the_rows():
     ):
         assert torch.equal(a, b)
     np.testing.assert_array_equal(X_watched, X_unwatched)
+
+
+def test_a_category_the_class_never_shows_never_appears():
+    X, y = make_data(n_major=100, n_minor=60)
+    minor = y == "minor"
+    X[minor, :3] = 0.0
+    X[minor, np.arange(minor.sum()) % 2] = 1.0  # the minor class shows 0 and 1 only
+    _, X_res, y_res = fit_minor(X, y, discrete_groups=[[0, 1, 2]])
+    new = X_res[len(X) :]
+    assert not new[:, 2].any()
+    assert set(new[:, 0] + new[:, 1]) == {1.0}
+    assert new[:, 0].any() and new[:, 1].any()
+
+
+def test_a_block_with_one_category_in_the_class_is_constant():
+    X, y = make_data()
+    X[y == "minor", :3] = [0.0, 0.0, 1.0]
+    _, X_res, _ = fit_minor(X, y, discrete_groups=[[0, 1, 2]])
+    np.testing.assert_array_equal(X_res[len(X) :, :3], [[0.0, 0.0, 1.0]] * 60)
+
+
+def two_mode_data(n_major=400, n_big=160, n_small=40):
+    """The minor class: a big mode near (0, 0) and a small one near (1, 1)."""
+    rng = np.random.RandomState(0)
+    major = rng.uniform(0, 1, (n_major, 2))
+    big = rng.normal(0.1, 0.02, (n_big, 2))
+    small = rng.normal(0.9, 0.02, (n_small, 2))
+    X = np.r_[major, big, small].astype(np.float32)
+    y = np.array(["major"] * n_major + ["minor"] * (n_big + n_small))
+    return X, y, np.array(["big"] * n_big + ["small"] * n_small)
+
+
+def test_modes_are_found_and_drawn_in_their_real_proportions():
+    X, y, modes = two_mode_data()
+    sampler = GPGANSampler(
+        n_modes=2, random_state=0, **{**TINY, "epochs": 60, "steps_per_epoch": 10}
+    )
+    sampler.fit_resample(X, y)
+    np.testing.assert_allclose(sorted(sampler.mode_weights_["minor"]), [0.2, 0.8])
+    rows = sampler.sample(1000, "minor")
+    coverage = mode_coverage(X[y == "minor"], modes, rows)
+    # Unconditioned, the same GAN draws no row of the small mode.
+    assert coverage["modes_covered"] == 1.0
+    assert coverage["mode_share_distance"] < 0.15
+
+
+def test_never_more_modes_than_distinct_rows():
+    X, y = make_data(n_minor=9)
+    X[y == "minor"] = X[y == "minor"][[0, 1, 2] * 3]
+    sampler, _, _ = fit_minor(X, y, n_modes=10)
+    assert len(sampler.mode_weights_["minor"]) == 3
