@@ -205,6 +205,9 @@ def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path, capsys):
     assert capsys.readouterr().out.count("(kept from an earlier run)") == 11
     again = json.loads((out / "metrics.json").read_text())
     assert again["models"] == metrics["models"]
+    assert metrics["kept_fits"] == [] and len(again["kept_fits"]) == 11
+    assert "seed 0: RandomForest" in again["kept_fits"]
+    assert "Read back from an earlier run" in (out / "report.md").read_text()
 
 
 @pytest.mark.real_data

@@ -70,3 +70,10 @@ def test_the_best_baseline_is_the_most_accurate_other_model(pages):
         "MLP": {"accuracy": {"mean": 0.8}},
     }
     assert pages.best_baseline(models) == "MLP"
+
+
+def test_a_resumed_run_says_how_many_fits_it_read_back(pages):
+    metrics = {"seeds": 3, "models": dict.fromkeys("abcd")}
+    assert pages._kept_note({**metrics, "kept_fits": []}) == ""
+    note = pages._kept_note({**metrics, "kept_fits": ["seed 0: a", "seed 1: a"]})
+    assert "reading back 2 of its 12 model fits" in note

@@ -147,6 +147,18 @@ def _section_models(m):
         "![confusion matrix](confusion_matrix.png)",
         "## Time of each stage (seconds)",
         _table(["stage", "seconds"], stages),
+        *_kept_lines(m.get("kept_fits", [])),
+    ]
+
+
+def _kept_lines(kept_fits):
+    """The fits a ``--resume`` run read back: their stage times are near 0."""
+    if not kept_fits:
+        return []
+    return [
+        "Read back from an earlier run (`--resume`), not fitted again: "
+        + ", ".join(kept_fits)
+        + "."
     ]
 
 

@@ -323,7 +323,7 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, resume=False, log=pr
     X_train_pre, pca = pca_stage(data, budget.n_components)
     seconds["PCA (Fig 4)"] = time.perf_counter() - tic
 
-    records = {}
+    records, kept_fits = {}, []
     for seed in range(seeds):
         for name, model in make_models(seed, budget).items():
             tic = time.perf_counter()
@@ -332,6 +332,8 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, resume=False, log=pr
                 data, name, model, seed, budget, stages, resume=resume
             )
             records[(seed, name)] = record
+            if kept:
+                kept_fits.append(f"seed {seed}: {name}")
             stage = f"models: {name}"
             seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - tic
             scores = record["scores"]
@@ -352,6 +354,7 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, resume=False, log=pr
     draw_figures(metrics, out)
     seconds["total"] = time.perf_counter() - started
     metrics["stage_seconds"] = seconds
+    metrics["kept_fits"] = kept_fits
     write_json_atomic(out / "metrics.json", metrics)
     write_text_atomic(out / "report.md", render_report(metrics))
     log(f"wrote {out / 'report.md'} ({seconds['total'] / 60:.1f} min)")

@@ -30,6 +30,7 @@ BENCHMARKS = (
     "bench_classifier",
     "bench_against_revision",
     "bench_gpgan",
+    "bench_gpgan_downstream",
     "bench_two_sample_floor",
     "bench_predict_stream",
     "bench_novelty",
@@ -110,6 +111,18 @@ def benchmarks_page():
         "script in ``benchmarks/`` wrote. Rerun a script to refresh its section.\n"
     )
     return "\n".join([intro, *sections])
+
+
+def _kept_note(metrics):
+    """How many fits a ``--resume`` run read back instead of fitting."""
+    kept = metrics.get("kept_fits", [])
+    if not kept:
+        return ""
+    total = metrics["seeds"] * len(metrics["models"])
+    return (
+        f", reading back {len(kept)} of its {total} model fits from an earlier run "
+        "of the same version (``--resume``; their fit times are the original ones)"
+    )
 
 
 def _mean_std(metric):
@@ -200,8 +213,9 @@ def results_page(metrics, figures):
         f"{metrics['seeds']} seeds (mean ± standard deviation), by "
         "``awdids reproduce`` (``docs/results/reproduce.json``). "
         f"{_environment_line(env)} The run took "
-        f"{metrics['stage_seconds']['total'] / 60:.0f} minutes. The ``report.md`` "
-        "it writes sets the paper's printed numbers beside these.\n"
+        f"{metrics['stage_seconds']['total'] / 60:.0f} minutes{_kept_note(metrics)}. "
+        "The ``report.md`` it writes sets the paper's printed numbers beside "
+        "these.\n"
     )
     parts = [
         intro,
