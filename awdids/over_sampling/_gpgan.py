@@ -95,12 +95,12 @@ class GPGANSampler(BaseOverSampler):
 
     With ``n_modes > 1`` the class's rows are first split into modes by k-means
     (on the rows as given, so scale them first, as the NSL-KDD preprocessor
-    does), and generator and critic are both
-    conditioned on the mode (a conditional WGAN-GP). Training draws modes in
-    proportion to ``log(1 + rows)``, as CTGAN's training-by-sampling does, so
-    a mode of a few rows is learned too; rows are drawn in the modes' real
-    proportions, so a small mode of the class (say the rare attack types within
-    R2L) is not lost to a large one.
+    does), and generator and critic are both conditioned on the mode (a
+    conditional WGAN-GP). Training draws modes in proportion to
+    ``log(1 + rows)``, as CTGAN's training-by-sampling does, so a mode of a few
+    rows is learned too; rows are drawn in the modes' real proportions, so a
+    small mode of the class (say the rare attack types within R2L) is not lost
+    to a large one.
 
     Read more in the user guide (``docs/``) and ``docs/paper-notes.md``.
 

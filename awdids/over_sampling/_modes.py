@@ -35,7 +35,7 @@ def find_modes(X_class, n_modes, random_state):
     encoded), not in the critic's rank-encoded space, where gaps between modes
     vanish. Never more modes than distinct rows; one mode needs no clustering.
     """
-    n_clusters = min(n_modes, len(np.unique(X_class, axis=0)))
+    n_clusters = 1 if n_modes == 1 else min(n_modes, len(np.unique(X_class, axis=0)))
     if n_clusters == 1:
         return np.zeros(len(X_class), dtype=np.intp)
     kmeans = KMeans(n_clusters, n_init=3, random_state=random_state)
