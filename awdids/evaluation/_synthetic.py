@@ -86,12 +86,11 @@ def mode_coverage(X_real, real_modes, X_synthetic):
         raise ValueError(
             f"real_modes has {len(real_modes)} entries for {len(X_real)} real rows."
         )
+    labels, codes = np.unique(real_modes, return_inverse=True)
     nearest = NearestNeighbors(n_neighbors=1).fit(X_real)
     index = nearest.kneighbors(X_synthetic, return_distance=False)[:, 0]
-    labels, real_counts = np.unique(real_modes, return_counts=True)
-    synthetic_modes = real_modes[index]
-    real_share = real_counts / len(real_modes)
-    synthetic_share = np.array([np.mean(synthetic_modes == m) for m in labels])
+    real_share = np.bincount(codes, minlength=len(labels)) / len(codes)
+    synthetic_share = np.bincount(codes[index], minlength=len(labels)) / len(index)
     return {
         "modes_covered": float(np.mean(synthetic_share >= real_share / 2)),
         "mode_share_distance": float(np.abs(real_share - synthetic_share).sum() / 2),
@@ -119,6 +118,8 @@ def _invalid_one_hot_share(X, groups):
 
 def _unseen_category_share(X_real, X_synthetic, groups):
     """Share of synthetic rows with a 1 in a one-hot column no real row has."""
+    if not len(groups):
+        return 0.0
     columns = np.concatenate([np.asarray(g, dtype=np.intp) for g in groups])
     unseen = columns[~np.any(X_real[:, columns] == 1, axis=0)]
     return float(np.any(X_synthetic[:, unseen] != 0, axis=1).mean())

@@ -46,6 +46,8 @@ def test_a_category_the_class_never_shows_is_counted():
     quality = synthetic_quality(real, synthetic, n_folds=2, one_hot_groups=[[0, 1, 2]])
     assert quality["unseen_category_share"] == pytest.approx(1 / 3)
     assert quality["invalid_one_hot_share"] == 0.0
+    no_groups = synthetic_quality(real, synthetic, n_folds=2, one_hot_groups=[])
+    assert no_groups["unseen_category_share"] == 0.0
 
 
 def test_mode_coverage_sees_a_missing_mode_and_a_skewed_share():
