@@ -26,7 +26,7 @@ and generated rows per second (median of 3 draws of 100,000 rows; the
 interpolating samplers: their rows over their whole run) close each row.
 
 Usage: ``python benchmarks/bench_gpgan.py [--epochs N]``
-(needs the NSL-KDD files: ``AWDIDS_DATA``; about 15 minutes on 2 cores).
+(needs the NSL-KDD files: ``AWDIDS_DATA``; 11 minutes on 2 cores).
 """
 
 import argparse

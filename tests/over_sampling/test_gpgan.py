@@ -308,7 +308,6 @@ def test_modes_are_found_and_drawn_in_their_real_proportions():
     np.testing.assert_allclose(sorted(sampler.mode_weights_["minor"]), [0.2, 0.8])
     rows = sampler.sample(1000, "minor")
     coverage = mode_coverage(X[y == "minor"], modes, rows)
-    # Unconditioned, the same GAN draws no row of the small mode.
     assert coverage["modes_covered"] == 1.0
     assert coverage["mode_share_distance"] < 0.15
 
