@@ -33,6 +33,8 @@ _PARAMS = (
     "normal_label",
     "cv",
     "n_neighbors",
+    "reference_size",
+    "n_jobs",
     "random_state",
     "verbose",
 )
@@ -72,7 +74,7 @@ def open_set_section(detector):
     }
     if "knn" in names:
         tensors[_REFERENCE] = torch.from_numpy(
-            np.ascontiguousarray(detector._states["knn"]["reference"], np.float32)
+            np.ascontiguousarray(detector.score_states_["knn"]["reference"], np.float32)
         )
     section = {
         "params": params,
@@ -149,13 +151,13 @@ def build_open_set(section, tensors, estimator, n_features, path):
     detector.calibration_scores_ = {
         n: tensors[_calibration_name(n)].numpy() for n in names
     }
-    detector._states = {n: {} for n in names}
+    detector.score_states_ = {n: {} for n in names}
     if "normal_proba" in names:
-        detector._states["normal_proba"] = {
+        detector.score_states_["normal_proba"] = {
             "column": inner_classes.index(params["normal_label"])
         }
     if "knn" in names:
-        detector._states["knn"] = {
+        detector.score_states_["knn"] = {
             "reference": tensors[_REFERENCE].numpy(),
             "n_neighbors": params["n_neighbors"],
         }

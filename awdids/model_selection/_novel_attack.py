@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator, KFold
+from sklearn.model_selection._split import GroupsConsumerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import column_or_1d
@@ -11,7 +12,8 @@ from sklearn.utils.validation import column_or_1d
 __all__ = ["NovelAttackKFold"]
 
 
-class NovelAttackKFold(BaseCrossValidator):
+# GroupsConsumerMixin: with metadata routing on, groups reach split() by default.
+class NovelAttackKFold(GroupsConsumerMixin, BaseCrossValidator):
     """K-fold cross-validation where each fold tests on unseen attack types.
 
     KDDTest+ holds attack types absent from KDDTrain+ (163 of its 200 U2R rows,
@@ -29,13 +31,14 @@ class NovelAttackKFold(BaseCrossValidator):
     ----------
     n_splits : int, default=3
         Number of folds, at least 2.
-    normal_label : str, default="normal"
+    normal_label : str or int, default="normal"
         The class of benign rows; they are split by ``KFold``.
     shuffle : bool, default=False
         Shuffle the attack types before dealing and the normal rows before
         splitting them.
     random_state : int, RandomState instance or None, default=None
-        Seed of the shuffling (used only with ``shuffle=True``).
+        Seed of the shuffling; with ``shuffle=False`` it must be None, as in
+        scikit-learn's ``KFold``.
 
     Examples
     --------
@@ -53,7 +56,7 @@ class NovelAttackKFold(BaseCrossValidator):
     @validate_params(
         {
             "n_splits": [Interval(numbers.Integral, 2, None, closed="left")],
-            "normal_label": [str],
+            "normal_label": [str, numbers.Integral],
             "shuffle": ["boolean"],
             "random_state": ["random_state"],
         },
@@ -62,6 +65,11 @@ class NovelAttackKFold(BaseCrossValidator):
     def __init__(
         self, n_splits=3, *, normal_label="normal", shuffle=False, random_state=None
     ):
+        if not shuffle and random_state is not None:
+            raise ValueError(
+                f"random_state={random_state!r} has no effect with shuffle=False; "
+                "set shuffle=True or leave random_state=None."
+            )
         self.n_splits = n_splits
         self.normal_label = normal_label
         self.shuffle = shuffle
@@ -113,7 +121,7 @@ class NovelAttackKFold(BaseCrossValidator):
         if len(normal) < self.n_splits:
             raise ValueError(
                 f"n_splits={self.n_splits} needs at least as many "
-                f"'{self.normal_label}' rows, got {len(normal)}."
+                f"{self.normal_label!r} rows, got {len(normal)}."
             )
         kfold = KFold(self.n_splits, shuffle=self.shuffle, random_state=rng)
         for fold, (_, test) in enumerate(kfold.split(normal)):

@@ -13,11 +13,19 @@ from sklearn.base import (
     clone,
 )
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_feature_names,
+    _check_method_params,
     _check_n_features,
     _num_samples,
     check_is_fitted,
@@ -40,9 +48,67 @@ def _score_names(novelty):
     return names
 
 
-def _tail_rank(calibration, values):
-    """Share of the sorted ``calibration`` scores at or below each value."""
-    return np.searchsorted(calibration, values, side="right") / len(calibration)
+def _rank_below(calibration, values):
+    """Share of the sorted ``calibration`` scores strictly below each value.
+
+    A value above every calibration score ranks 1, above the calibration
+    scores' own ranks (at most ``(n - 1) / n``), so the most extreme rows
+    can always exceed a threshold set among them.
+    """
+    return np.searchsorted(calibration, values, side="left") / len(calibration)
+
+
+def _flags_at_least_one(false_alarm_rate, n_normal):
+    """Whether the conformal threshold at this rate exists for ``n_normal`` rows."""
+    return int(np.floor(false_alarm_rate * (n_normal + 1))) >= 1
+
+
+def _refuse_unreachable_rate(false_alarm_rate, n_normal, where):
+    if not _flags_at_least_one(false_alarm_rate, n_normal):
+        raise ValueError(
+            f"false_alarm_rate={false_alarm_rate} cannot be reached with {n_normal} "
+            f"{where}: the smallest rate they can calibrate is 1/(n + 1) = "
+            f"{1 / (n_normal + 1):.3g}. Give more normal rows or a larger rate."
+        )
+
+
+def conformal_threshold(normal_novelty, false_alarm_rate):
+    """The novelty above which a share of at most ``false_alarm_rate`` is flagged.
+
+    The split-conformal quantile: with ``n`` held-out normal novelties and
+    ``k = floor(false_alarm_rate * (n + 1))``, the ``k``-th largest of them.
+    A new normal row exchangeable with them exceeds it with probability at
+    most ``k / (n + 1) <= false_alarm_rate``.
+
+    Parameters
+    ----------
+    normal_novelty : array-like of shape (n,)
+        Novelty of held-out normal rows.
+    false_alarm_rate : float
+        Target share of normal rows flagged, in (0, 1).
+
+    Returns
+    -------
+    threshold : float
+
+    Raises
+    ------
+    ValueError
+        When ``false_alarm_rate * (n + 1) < 1``: no threshold flags a share
+        that small, and a flag set there would flag nothing.
+
+    Examples
+    --------
+    >>> from awdids.novelty._open_set import conformal_threshold
+    >>> conformal_threshold([0.1, 0.2, 0.3, 0.4], 0.2)
+    0.4
+    >>> conformal_threshold([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], 0.2)
+    0.8
+    """
+    values = np.sort(np.asarray(normal_novelty, dtype=float))
+    _refuse_unreachable_rate(false_alarm_rate, len(values), "held-out normal rows")
+    k = int(np.floor(false_alarm_rate * (len(values) + 1)))
+    return float(values[len(values) - k])
 
 
 def _final_step(estimator):
@@ -77,11 +143,14 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     A classifier trained on known attack types tends to call a new type
     normal. This meta-estimator adds a novelty score and an operating point:
-    a row is *flagged* when its score exceeds a threshold set so that a share
-    ``false_alarm_rate`` of held-out normal rows is flagged. The threshold is
-    calibrated on rows the scoring model never saw: ``cv`` clones of
-    ``estimator`` are fitted on the training folds and scored on the normal
-    rows of the held-out folds; then ``estimator`` is refitted on all rows.
+    a row is *flagged* when its score exceeds a threshold set so that at most
+    a share ``false_alarm_rate`` of normal rows like the held-out ones is
+    flagged (a split-conformal quantile, :func:`conformal_threshold`). The
+    threshold is calibrated on rows the scoring model never saw: ``cv``
+    clones of ``estimator`` are fitted on the training folds and scored on the
+    normal rows of the held-out folds; then ``estimator`` is refitted on all
+    rows. ``false_alarm_rate`` times the number of held-out normal rows plus
+    one must reach 1; a smaller rate is refused, as no threshold reaches it.
 
     Flags change only the rows the classifier calls ``normal_label`` (a row
     it already calls an attack raises its alarm anyway): with
@@ -89,8 +158,9 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     ``policy="attack"`` the attack class the classifier finds most likely.
 
     Several scores can be combined. Each is mapped to its rank among the
-    held-out normal scores (a value in [0, 1]), and a row's novelty is the
-    largest of its ranks, so that one threshold serves them all.
+    held-out normal scores (the share of them below it, in [0, 1]), and a
+    row's novelty is the largest of its ranks, so that one threshold serves
+    them all.
 
     Parameters
     ----------
@@ -125,8 +195,17 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         it needs ``groups`` in :meth:`fit`.
     n_neighbors : int, default=5
         Neighbours of the ``"knn"`` score.
+    reference_size : int or None, default=None
+        The most normal training rows the ``"knn"`` score keeps as its
+        reference (a subsample drawn with ``random_state``, in every fold and
+        in the final fit); ``None`` keeps them all. A model file stores the
+        reference, so a smaller one makes the file smaller and holds fewer of
+        the training records (see the deploy guide for its measured effect).
+    n_jobs : int or None, default=None
+        Folds fitted in parallel (joblib); ``None`` means 1.
     random_state : int, RandomState instance or None, default=None
-        Seed of the ``"isolation"`` score's forest.
+        Seed of the ``"isolation"`` score's forest and of the
+        ``reference_size`` subsample.
     verbose : int, default=0
         Print one line per fitted fold when positive.
 
@@ -146,6 +225,9 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         how far it drifts from the target between folds),
         ``attack_rows_flagged`` (held-out attack rows flagged by the score)
         and ``fit_seconds``.
+    score_states_ : dict of str -> dict
+        What each novelty score learnt from the normal training rows of the
+        final fit (the ``"knn"`` reference rows, the isolation forest, ...).
     n_features_in_ : int
         Columns of ``X`` (``feature_names_in_`` too when ``X`` has names).
 
@@ -177,6 +259,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "normal_label": [str, numbers.Integral],
         "cv": ["cv_object"],
         "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "reference_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "n_jobs": [numbers.Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -192,6 +276,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         normal_label="normal",
         cv=3,
         n_neighbors=5,
+        reference_size=None,
+        n_jobs=None,
         random_state=None,
         verbose=0,
     ):
@@ -203,6 +289,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.normal_label = normal_label
         self.cv = cv
         self.n_neighbors = n_neighbors
+        self.reference_size = reference_size
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -265,6 +353,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 normal,
                 normal_label=self.normal_label,
                 n_neighbors=self.n_neighbors,
+                reference_size=self.reference_size,
                 random_state=seed,
             )
             for name in names
@@ -279,68 +368,42 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _novelty(self, raw):
         ranks = [
-            _tail_rank(self.calibration_scores_[name], values)
+            _rank_below(self.calibration_scores_[name], values)
             for name, values in raw.items()
         ]
         return np.max(ranks, axis=0)
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, groups=None):
-        """Calibrate the threshold on held-out folds, then fit on all rows.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Training rows, as ``estimator`` takes them.
-        y : array-like of shape (n_samples,)
-            Classes; ``normal_label`` must be one of them.
-        groups : array-like of shape (n_samples,), default=None
-            Passed to ``cv.split`` (the attack type of each row for
-            :class:`~awdids.model_selection.NovelAttackKFold`).
-
-        Returns
-        -------
-        self : OpenSetClassifier
-        """
-        names = _score_names(self.novelty)
-        self._check_estimator_outputs(names)
-        X = self._check_rows(X, reset=True)
-        y = self._check_targets(y)
-        if len(y) != _num_samples(X):
-            raise ValueError(f"X has {_num_samples(X)} rows but y has {len(y)} labels.")
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        cv = check_cv(self.cv, y, classifier=True)
-        held_out, folds = {name: [] for name in names}, []
-        for fold, (train, test) in enumerate(cv.split(X, y, groups)):
-            tic = time.perf_counter()
-            X_train, y_train = _safe_indexing(X, train), y[train]
-            model = clone(self.estimator).fit(X_train, y_train)
-            states = self._fit_scores(model, X_train, y_train, names, seed)
-            transform, final = _final_step(model)
-            raw = self._raw_scores(final, states, transform(_safe_indexing(X, test)))
-            is_normal = y[test] == self.normal_label
-            for name in names:
-                held_out[name].append(raw[name][is_normal])
-            folds.append(
-                {
-                    "raw": raw,
-                    "is_normal": is_normal,
-                    "seconds": time.perf_counter() - tic,
-                }
-            )
-            if self.verbose:
-                print(f"[OpenSetClassifier] fold {fold}: {folds[-1]['seconds']:.1f} s")
-        self.calibration_scores_ = {
-            name: np.sort(np.concatenate(values)) for name, values in held_out.items()
+    def _fit_fold(self, X, y, train, test, names, seed, fit_params):
+        """Fit a clone on ``train``; its raw scores of the ``test`` rows."""
+        tic = time.perf_counter()
+        X_train, y_train = _safe_indexing(X, train), y[train]
+        params = _check_method_params(X, params=fit_params, indices=train)
+        model = clone(self.estimator).fit(X_train, y_train, **params)
+        states = self._fit_scores(model, X_train, y_train, names, seed)
+        transform, final = _final_step(model)
+        raw = self._raw_scores(final, states, transform(_safe_indexing(X, test)))
+        return {
+            "raw": raw,
+            "is_normal": y[test] == self.normal_label,
+            "seconds": time.perf_counter() - tic,
         }
+
+    def _route_fit_params(self, groups, fit_params):
+        """``fit_params`` for the estimator and ``groups`` for the splitter.
+
+        With metadata routing on, each goes where it is requested (scikit-learn's
+        ``process_routing``); without it, ``groups`` goes to ``cv.split`` and
+        every other parameter to the estimator's ``fit``.
+        """
+        if _routing_enabled():
+            extra = {} if groups is None else {"groups": groups}
+            return process_routing(self, "fit", **fit_params, **extra)
+        return Bunch(
+            estimator=Bunch(fit=fit_params), splitter=Bunch(split={"groups": groups})
+        )
+
+    def _record_calibration(self, folds, threshold):
         novelty = [self._novelty(f["raw"]) for f in folds]
-        normal_novelty = np.concatenate(
-            [n[f["is_normal"]] for n, f in zip(novelty, folds)]
-        )
-        threshold = float(
-            np.quantile(normal_novelty, 1 - self.false_alarm_rate, method="higher")
-        )
-        self.offset_ = 1.0 - threshold
         self.calibration_ = {
             "false_alarm_rate": [
                 float(np.mean(n[f["is_normal"]] > threshold))
@@ -354,8 +417,68 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             ],
             "fit_seconds": [f["seconds"] for f in folds],
         }
-        self.estimator_ = clone(self.estimator).fit(X, y)
-        self._states = self._fit_scores(self.estimator_, X, y, names, seed)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, groups=None, **fit_params):
+        """Calibrate the threshold on held-out folds, then fit on all rows.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Training rows, as ``estimator`` takes them.
+        y : array-like of shape (n_samples,)
+            Classes; ``normal_label`` must be one of them.
+        groups : array-like of shape (n_samples,), default=None
+            Passed to ``cv.split`` (the attack type of each row for
+            :class:`~awdids.model_selection.NovelAttackKFold`).
+        **fit_params : dict
+            Passed to ``estimator.fit`` (``sample_weight``, a pipeline's
+            ``step__param``), sliced to each fold's training rows. With
+            ``sklearn.set_config(enable_metadata_routing=True)`` they, and
+            ``groups``, go wherever they are requested instead.
+
+        Returns
+        -------
+        self : OpenSetClassifier
+        """
+        names = _score_names(self.novelty)
+        self._check_estimator_outputs(names)
+        X = self._check_rows(X, reset=True)
+        y = self._check_targets(y)
+        if len(y) != _num_samples(X):
+            raise ValueError(f"X has {_num_samples(X)} rows but y has {len(y)} labels.")
+        _refuse_unreachable_rate(
+            self.false_alarm_rate,
+            int(np.sum(y == self.normal_label)),
+            f"{self.normal_label!r} rows in y",
+        )
+        routed = self._route_fit_params(groups, fit_params)
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        cv = check_cv(self.cv, y, classifier=True)
+        folds = Parallel(n_jobs=self.n_jobs)(
+            delayed(self._fit_fold)(
+                X, y, train, test, names, seed, routed.estimator.fit
+            )
+            for train, test in cv.split(X, y, **routed.splitter.split)
+        )
+        if self.verbose:
+            for fold, result in enumerate(folds):
+                print(f"[OpenSetClassifier] fold {fold}: {result['seconds']:.1f} s")
+        self.calibration_scores_ = {
+            name: np.sort(
+                np.concatenate([f["raw"][name][f["is_normal"]] for f in folds])
+            )
+            for name in names
+        }
+        normal_novelty = np.concatenate(
+            [self._novelty(f["raw"])[f["is_normal"]] for f in folds]
+        )
+        threshold = conformal_threshold(normal_novelty, self.false_alarm_rate)
+        self.offset_ = 1.0 - threshold
+        self._record_calibration(folds, threshold)
+        params = _check_method_params(X, params=routed.estimator.fit)
+        self.estimator_ = clone(self.estimator).fit(X, y, **params)
+        self.score_states_ = self._fit_scores(self.estimator_, X, y, names, seed)
         classes = self.estimator_.classes_
         if self.policy == "unknown":
             self.classes_ = _with_label(classes, self.unknown_label)
@@ -363,13 +486,43 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.classes_ = np.asarray(classes)
         return self
 
+    def get_metadata_routing(self):
+        """Metadata routing of this object: ``fit`` to the estimator and ``cv``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            ``estimator.fit`` receives what it requests from :meth:`fit`,
+            ``cv.split`` what it requests (``groups`` for a group splitter).
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add(
+                estimator=self.estimator,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+            .add(
+                splitter=self.cv,
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.input_tags.string = inner.input_tags.string
+        tags.input_tags.categorical = inner.input_tags.categorical
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.input_tags.sparse = False  # refused: the scores need dense rows
+        return tags
+
     # ---- prediction ----------------------------------------------------------------
 
     def score_samples(self, X):
         """How normal each row looks: lower is less like the normal rows.
 
-        For each score, the share of held-out normal rows that score higher
-        than the row (more unusual); the smallest over the scores. Rows below
+        For each score, the share of held-out normal rows that score as high
+        as the row or higher (as unusual); the smallest over the scores. Rows below
         ``offset_`` are flagged, as in scikit-learn's outlier detectors.
 
         Parameters
@@ -391,7 +544,9 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return final, transform(self._check_rows(X, reset=False))
 
     def _score_features(self, final, features):
-        return 1.0 - self._novelty(self._raw_scores(final, self._states, features))
+        return 1.0 - self._novelty(
+            self._raw_scores(final, self.score_states_, features)
+        )
 
     def _most_likely_attack(self, final, features):
         classes = np.asarray(final.classes_)

@@ -61,12 +61,21 @@ class _Energy:
 
 
 class _NearestNormal:
-    """Mean distance to the ``n_neighbors`` nearest normal training rows."""
+    """Mean distance to the ``n_neighbors`` nearest normal training rows.
+
+    With ``reference_size``, to those of a seeded subsample of that many rows.
+    """
 
     requires = None
 
-    def fit(self, final, features_normal, *, n_neighbors, **_):
+    def fit(
+        self, final, features_normal, *, n_neighbors, reference_size, random_state, **_
+    ):
         reference = np.asarray(features_normal, dtype=np.float32)
+        if reference_size is not None and len(reference) > reference_size:
+            rng = np.random.default_rng(random_state)
+            keep = np.sort(rng.choice(len(reference), reference_size, replace=False))
+            reference = reference[keep]
         if len(reference) < n_neighbors:
             raise ValueError(
                 f"n_neighbors={n_neighbors} exceeds the {len(reference)} normal "

@@ -35,7 +35,9 @@ def make_labels():
 def test_every_row_is_tested_once_on_a_model_blind_to_its_attack_type(shuffle):
     y, attack = make_labels()
     X = np.zeros((len(y), 2))
-    cv = NovelAttackKFold(n_splits=3, shuffle=shuffle, random_state=0)
+    cv = NovelAttackKFold(
+        n_splits=3, shuffle=shuffle, random_state=0 if shuffle else None
+    )
     tested = np.zeros(len(y), dtype=int)
     for train, test in cv.split(X, y, groups=attack):
         assert len(np.intersect1d(train, test)) == 0
@@ -122,3 +124,35 @@ def test_too_few_normal_rows_are_refused():
 def test_bad_n_splits_is_refused(n_splits):
     with pytest.raises(ValueError, match="n_splits"):
         NovelAttackKFold(n_splits=n_splits)
+
+
+def test_random_state_without_shuffle_is_refused_as_kfold_does():
+    with pytest.raises(ValueError, match="random_state=0 has no effect"):
+        NovelAttackKFold(random_state=0)
+    assert NovelAttackKFold(shuffle=True, random_state=0).random_state == 0
+
+
+def test_integer_labels_with_an_integer_normal_label():
+    y, attack = make_labels()
+    codes = {name: code for code, name in enumerate(np.unique(y))}
+    y_int = np.array([codes[v] for v in y])
+    by_name = list(NovelAttackKFold().split(y, y, groups=attack))
+    by_code = list(
+        NovelAttackKFold(normal_label=codes["normal"]).split(y, y_int, groups=attack)
+    )
+    for (train_a, test_a), (train_b, test_b) in zip(by_name, by_code):
+        assert np.array_equal(test_a, test_b) and np.array_equal(train_a, train_b)
+
+
+def test_groups_are_routed_to_split_when_metadata_routing_is_on():
+    from sklearn import config_context
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_validate
+
+    y, attack = make_labels()
+    X = np.random.default_rng(0).normal(size=(len(y), 2))
+    with config_context(enable_metadata_routing=True):
+        scores = cross_validate(
+            LogisticRegression(), X, y, cv=NovelAttackKFold(), params={"groups": attack}
+        )
+    assert len(scores["test_score"]) == 3

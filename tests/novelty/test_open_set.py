@@ -93,9 +93,9 @@ def test_combined_scores_flag_what_either_score_flags_at_its_rank():
     X, y = blobs()
     both = OpenSetClassifier(forest(), novelty=["normal_proba", "knn"]).fit(X, y)
     rows = np.vstack([novel_rows(), X[:50]])
-    raw = both._raw_scores(both.estimator_, both._states, rows)  # no pipeline
+    raw = both._raw_scores(both.estimator_, both.score_states_, rows)  # no pipeline
     ranks = [
-        np.searchsorted(both.calibration_scores_[n], raw[n], side="right")
+        np.searchsorted(both.calibration_scores_[n], raw[n], side="left")
         / len(both.calibration_scores_[n])
         for n in ("normal_proba", "knn")
     ]
@@ -107,14 +107,28 @@ def test_knn_works_in_the_pipeline_feature_space():
     X = X * [1000.0, 1.0]  # the scaler, not raw distances, must decide
     pipe = make_pipeline(StandardScaler(), forest())
     clf = OpenSetClassifier(pipe, novelty="knn").fit(X, y)
-    reference = clf._states["knn"]["reference"]
+    reference = clf.score_states_["knn"]["reference"]
     assert reference[:, 0].std() < 5  # scaled, not raw (std ~1000)
 
 
-def test_energy_uses_binary_and_multiclass_decision_functions():
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_energy_uses_binary_and_multiclass_decision_functions(n_classes):
     X, y = blobs()
+    if n_classes == 3:
+        X = np.vstack([X, np.random.default_rng(3).normal((-6, 0), 1, (300, 2))])
+        y = np.append(y, ["probe"] * 300)
     clf = OpenSetClassifier(LogisticRegression(), novelty="energy").fit(X, y)
-    assert clf.score_samples(X[:5]).shape == (5,)
+    rows = np.vstack([X[:20], novel_rows(n=20)])
+    logits = clf.estimator_.decision_function(rows)
+    if n_classes == 2:  # the log-odds of the second class against a zero first
+        logits = np.column_stack([np.zeros_like(logits), logits])
+    energy = -np.log(np.exp(logits).sum(axis=1))
+    calibration = clf.calibration_scores_["energy"]
+    expected = 1 - np.searchsorted(calibration, energy, side="left") / len(calibration)
+    assert np.allclose(clf.score_samples(rows), expected)
+    # a row that is sure of its class has low energy: it looks more normal
+    sure = np.array([[0.0, 0.0]] if n_classes == 2 else [[0.0, 0.0], [6.0, 0.0]])
+    assert clf.score_samples(sure).min() > clf.offset_
 
 
 def test_novel_attack_folds_report_held_out_attack_detection():
@@ -179,3 +193,104 @@ def test_refuses_an_unknown_label_that_is_a_class_and_unknown_scores():
         OpenSetClassifier(forest(), novelty=["knn", "magic"]).fit(X, y)
     with pytest.raises(ValueError, match="n_neighbors=5000"):
         OpenSetClassifier(forest(), novelty="knn", n_neighbors=5000).fit(X, y)
+
+
+def test_a_rate_below_one_over_n_plus_one_is_refused_before_training():
+    # 200 normal rows cannot calibrate 0.4%: the threshold would flag nothing
+    X, y = blobs(n_normal=200)
+    with pytest.raises(
+        ValueError, match=r"false_alarm_rate=0.004 cannot.*1/\(n \+ 1\)"
+    ):
+        OpenSetClassifier(forest(), false_alarm_rate=0.004).fit(X, y)
+
+
+def test_a_row_beyond_every_calibration_score_is_flagged_at_the_smallest_rate():
+    # 0.005 is reachable with 200 normal rows (0.005 * 201 >= 1): the single
+    # largest held-out score is the threshold, and a far row lies above it
+    X, y = blobs(n_normal=200)
+    clf = OpenSetClassifier(forest(), novelty="knn", false_alarm_rate=0.005).fit(X, y)
+    assert clf.offset_ > 0
+    assert clf.predict([[-1000.0, 0.0]]).tolist() == ["unknown"]
+    assert clf.score_samples([[-1000.0, 0.0]])[0] == 0.0
+
+
+def test_conformal_threshold_keeps_its_promise_on_exchangeable_rows():
+    from awdids.novelty._open_set import conformal_threshold
+
+    rng = np.random.default_rng(0)
+    flagged = []
+    for _ in range(400):
+        calibration, fresh = rng.normal(size=50), rng.normal(size=200)
+        flagged.append(np.mean(fresh > conformal_threshold(calibration, 0.1)))
+    assert 0.07 < np.mean(flagged) <= 0.1 + 0.005  # at most the rate, on average
+
+
+def test_fit_params_reach_the_estimator_in_every_fold():
+    X, y = blobs()
+    weight = np.where(y == "dos", 1e-6, 1.0)  # the regression all but ignores dos
+    clf = OpenSetClassifier(LogisticRegression(), novelty="normal_proba")
+    weighted = clone(clf).fit(X, y, sample_weight=weight)
+    plain = clone(clf).fit(X, y)
+    assert not np.allclose(
+        weighted.calibration_scores_["normal_proba"],
+        plain.calibration_scores_["normal_proba"],
+    )
+    expected = LogisticRegression().fit(X, y, sample_weight=weight)
+    assert np.allclose(weighted.estimator_.coef_, expected.coef_)
+
+
+def test_metadata_routing_sends_groups_to_the_splitter_and_weights_on_request():
+    from sklearn import config_context
+
+    X, y = blobs()
+    attack = np.where(y == "normal", "normal", "neptune")
+    attack[np.flatnonzero(y == "dos")[:150]] = "smurf"
+    weight = np.where(y == "dos", 1e-6, 1.0)
+    with config_context(enable_metadata_routing=True):
+        inner = LogisticRegression().set_fit_request(sample_weight=True)
+        clf = OpenSetClassifier(inner, novelty="normal_proba", cv=NovelAttackKFold(2))
+        clf.fit(X, y, groups=attack, sample_weight=weight)
+        expected = LogisticRegression().fit(X, y, sample_weight=weight)
+        assert np.allclose(clf.estimator_.coef_, expected.coef_)
+        unrequested = OpenSetClassifier(LogisticRegression(), novelty="normal_proba")
+        with pytest.raises(Exception, match="sample_weight"):
+            unrequested.fit(X, y, sample_weight=weight)
+
+
+def test_tags_follow_the_wrapped_estimator():
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+    from sklearn.utils import get_tags
+
+    text = make_pipeline(
+        make_column_transformer((OneHotEncoder(), [0])), LogisticRegression()
+    )
+    assert (
+        get_tags(OpenSetClassifier(text)).input_tags.string
+        == get_tags(text).input_tags.string
+    )
+    assert not get_tags(OpenSetClassifier(forest())).input_tags.sparse
+
+
+def test_n_jobs_gives_the_same_threshold_as_one_job():
+    X, y = blobs()
+    one = OpenSetClassifier(forest(), novelty="knn", n_jobs=1).fit(X, y)
+    two = OpenSetClassifier(forest(), novelty="knn", n_jobs=2).fit(X, y)
+    assert one.offset_ == two.offset_
+    for name in one.calibration_scores_:
+        assert np.array_equal(
+            one.calibration_scores_[name], two.calibration_scores_[name]
+        )
+
+
+def test_reference_size_keeps_a_seeded_subsample_of_the_normal_rows():
+    X, y = blobs()
+    clf = OpenSetClassifier(forest(), reference_size=100, random_state=0).fit(X, y)
+    reference = clf.score_states_["knn"]["reference"]
+    assert reference.shape == (100, 2)
+    normal = X[y == "normal"].astype(np.float32)
+    assert all((row == normal).all(axis=1).any() for row in reference)
+    again = OpenSetClassifier(forest(), reference_size=100, random_state=0).fit(X, y)
+    assert np.array_equal(reference, again.score_states_["knn"]["reference"])
+    # it still flags the unseen type
+    assert np.mean(clf.predict(novel_rows()) == "unknown") > 0.95
