@@ -8,8 +8,9 @@ from ._errors import ModelFileError, refuse_names_other_than, refuse_on_failure
 __all__ = ["MEMBER_LIMITS", "read_members", "write_members"]
 
 #: The members of a model file and the most bytes each may expand to. Reads are
-#: bounded by these, whatever the archive's headers claim, so a small file that
-#: inflates to gigabytes is refused after reading at most a member's limit.
+#: bounded by these, whatever the archive's headers claim: a member that declares
+#: more is refused before it is inflated, and one that inflates past what it
+#: declares is cut off there.
 MEMBER_LIMITS = {
     "manifest.json": 1 << 20,
     "steps.skops": 256 << 20,
@@ -40,15 +41,34 @@ def _check_members(path, names):
     )
 
 
+_CHUNK = 1 << 20
+
+
 def _read_bounded(archive, path, name):
+    """A member's bytes, allocating no more than it declares and its limit allow.
+
+    A size declared past the limit is refused before anything is inflated.
+    zipfile stops inflating at the declared size (a member that inflates
+    further then fails its CRC check), and the running total is checked per
+    chunk, so a deflate bomb costs at most the limit, whatever its headers say.
+    """
     limit = MEMBER_LIMITS[name]
-    with archive.open(name) as member:
-        data = member.read(limit + 1)
-    if len(data) > limit:
+    info = archive.getinfo(name)
+    if info.file_size > limit:
         raise ModelFileError(
-            f"Refusing {path}: member {name} expands past its limit of {limit:,} bytes."
+            f"Refusing {path}: member {name} declares {info.file_size:,} bytes, "
+            f"past its limit of {limit:,} bytes."
         )
-    return data
+    data = bytearray()
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            data += chunk
+            if len(data) > limit:
+                raise ModelFileError(
+                    f"Refusing {path}: member {name} expands past its limit of "
+                    f"{limit:,} bytes."
+                )
+    return bytes(data)
 
 
 def read_members(path):

@@ -8,6 +8,7 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 from sklearn.pipeline import Pipeline
 
+from .._device import resolve_device
 from .._environment import library_versions
 from .._io import atomic_path
 from ..classification import AWDConvLSTMClassifier
@@ -20,6 +21,7 @@ from ._manifest import (
     decode_value,
     encode_value,
     parse_manifest,
+    valid_class_labels,
 )
 from ._open_set import PREFIX as _OPEN_SET
 from ._open_set import build_open_set, open_set_section
@@ -122,7 +124,9 @@ def save_model(estimator, path):
     TypeError
         ``estimator`` is neither of the above.
     ModelFileError
-        A classifier parameter is not plain data (a custom ``module``,
+        The classes are not str or int labels (floats or bools cannot be
+        loaded back as they were), a classifier parameter is not plain data
+        (a custom ``module``,
         ``callbacks`` or ``train_split`` object), or a transformer step has a
         type outside the allowlist: such a file could not be loaded safely.
 
@@ -149,6 +153,12 @@ def save_model(estimator, path):
         estimator = estimator.estimator_
     kind, names, clf, kept = _split_pipeline(estimator)
     fitted, loss_weight = clf._fitted_state()
+    if not valid_class_labels(fitted["classes"]):
+        raise ModelFileError(
+            "save_model stores str or int class labels; the classifier was fitted "
+            f"on {fitted['classes'][:10]!r}. Fit it on str or int labels "
+            "(y.astype(int) or y.astype(str)) to save it."
+        )
     tensors = {
         f"{_MODULE}{name}": tensor.detach().cpu().contiguous()
         for name, tensor in clf.module_.state_dict().items()
@@ -295,6 +305,9 @@ def load_model(path, *, device="cpu"):
         plain data, or tensors that do not fit the network.
     OSError
         The file cannot be opened.
+    ValueError
+        ``device`` is not a torch device or is missing on this machine
+        (checked before the file is read).
 
     Examples
     --------
@@ -311,6 +324,7 @@ def load_model(path, *, device="cpu"):
 
     :func:`save_model` shows a round trip.
     """
+    resolve_device(device)  # a missing device is the machine's fault, not the file's
     members = read_members(path)
     manifest = parse_manifest(members["manifest.json"], path)
     with refuse_on_failure(f"{path}: the weights are damaged"):

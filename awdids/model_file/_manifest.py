@@ -19,6 +19,7 @@ __all__ = [
     "decode_value",
     "encode_value",
     "parse_manifest",
+    "valid_class_labels",
 ]
 
 FORMAT_NAME = "awdids-model"
@@ -112,18 +113,31 @@ def _is_number_list(values, length=None):
     )
 
 
-def _check_classifier(path, clf):
-    _expect(isinstance(clf, dict), path, "has no classifier section")
-    _expect(isinstance(clf.get("params"), dict), path, "has no classifier parameters")
-    classes = clf.get("classes")
-    _expect(
+def valid_class_labels(classes):
+    """Whether a model file can hold ``classes``: two or more sorted str or int.
+
+    Examples
+    --------
+    >>> from awdids.model_file._manifest import valid_class_labels
+    >>> valid_class_labels(["dos", "normal"]), valid_class_labels([0.0, 1.0])
+    (True, False)
+    """
+    return (
         isinstance(classes, list)
         and len(classes) >= 2
         and (
             all(isinstance(c, str) for c in classes)
             or all(isinstance(c, int) and not isinstance(c, bool) for c in classes)
         )
-        and classes == sorted(set(classes)),
+        and classes == sorted(set(classes))
+    )
+
+
+def _check_classifier(path, clf):
+    _expect(isinstance(clf, dict), path, "has no classifier section")
+    _expect(isinstance(clf.get("params"), dict), path, "has no classifier parameters")
+    _expect(
+        valid_class_labels(clf.get("classes")),
         path,
         "lists no valid class labels (two or more, sorted, of one type)",
     )
@@ -146,6 +160,11 @@ def _check_classifier(path, clf):
     )
     for name in ("feature_mean", "feature_scale"):
         _expect(_is_number_list(clf.get(name), n), path, f"gives no valid {name}")
+    _expect(
+        all(v > 0 for v in clf["feature_scale"]),
+        path,
+        "gives a feature_scale that is not positive (inputs are divided by it)",
+    )
     names = clf.get("feature_names_in")
     _expect(
         names is None

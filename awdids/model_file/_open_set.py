@@ -125,6 +125,8 @@ def _check_tensors(tensors, names, n_neighbors, n_features, path):
             _refuse(path, "holds a malformed knn reference array")
         if n_features is not None and ref.shape[1] != n_features:
             _refuse(path, "holds knn rows that do not fit the classifier's input")
+        if not torch.isfinite(ref).all():
+            _refuse(path, "holds a knn reference that is not finite numbers")
 
 
 def build_open_set(section, tensors, estimator, n_features, path):

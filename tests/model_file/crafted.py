@@ -8,6 +8,7 @@ import io
 import json
 import pickle
 import zipfile
+from pathlib import Path
 
 import skops.io as sio
 import torch
@@ -100,3 +101,21 @@ def wrong_shape_weights(path):
 
     tensors = load(dict(read_archive(path))["weights.safetensors"])
     return save_tensors({name: torch.zeros(3, 3) for name in tensors})
+
+
+def understate_size(path, name, declared):
+    """Rewrite the central directory so ``name`` declares ``declared`` bytes.
+
+    zipfile trusts the central directory's uncompressed size; a bomb that
+    understates it must still cost no more than what it declares.
+    """
+    data = bytearray(Path(path).read_bytes())
+    encoded = name.encode()
+    start = 0
+    while (start := data.find(b"PK\x01\x02", start)) != -1:
+        name_length = int.from_bytes(data[start + 28 : start + 30], "little")
+        if data[start + 46 : start + 46 + name_length] == encoded:
+            data[start + 24 : start + 28] = declared.to_bytes(4, "little")
+            break
+        start += 4
+    Path(path).write_bytes(bytes(data))

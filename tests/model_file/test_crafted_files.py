@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -173,7 +174,39 @@ def test_a_member_that_expands_past_its_limit_is_refused(model_copy, sentinel):
     limit = _archive.MEMBER_LIMITS["manifest.json"]
     crafted.replace_member(model_copy, "manifest.json", b" " * (limit + 1))
     assert model_copy.stat().st_size < 100_000  # small on disk, large inflated
-    _refused(model_copy, sentinel, "expands past its limit")
+    _refused(model_copy, sentinel, "past its limit")
+
+
+def _peak_bytes_of(function):
+    tracemalloc.start()
+    try:
+        function()
+    except ModelFileError:
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_a_bomb_declaring_its_size_is_refused_before_it_is_inflated(
+    model_copy, sentinel, monkeypatch
+):
+    # 64 MiB of zeros deflate to 64 KiB; with the weights' limit at 16 MiB
+    # the member must be refused without inflating any of it
+    monkeypatch.setitem(_archive.MEMBER_LIMITS, "weights.safetensors", 16 << 20)
+    crafted.replace_member(model_copy, "weights.safetensors", bytes(64 << 20))
+    assert model_copy.stat().st_size < 1 << 20
+    assert _peak_bytes_of(lambda: load_model(model_copy)) < 4 << 20
+    _refused(model_copy, sentinel, "declares 67,108,864 bytes, past its limit")
+
+
+def test_a_bomb_understating_its_size_costs_no_more_than_it_declares(
+    model_copy, sentinel
+):
+    crafted.replace_member(model_copy, "weights.safetensors", bytes(64 << 20))
+    crafted.understate_size(model_copy, "weights.safetensors", 1 << 20)
+    assert _peak_bytes_of(lambda: load_model(model_copy)) < 8 << 20
+    _refused(model_copy, sentinel, "truncated or damaged")
 
 
 @pytest.mark.parametrize("keep", [0.1, 0.5, 0.99])

@@ -159,3 +159,40 @@ def test_a_cpu_file_loads_on_cuda(fitted, tmp_path):
         restored.predict_proba(X), pipeline.predict_proba(X), atol=1e-5
     )
     assert restored[-1].get_params()["device"] == "cuda"
+
+
+@pytest.mark.parametrize("labels", [[0.0, 1.0], [False, True]])
+def test_labels_a_file_cannot_hold_are_refused_on_save_not_on_load(labels, tmp_path):
+    X = np.random.RandomState(0).rand(40, 4).astype(np.float32)
+    y = np.array(labels * 20)
+    clf = AWDConvLSTMClassifier(**TINY_CLF).fit(X, y)
+    path = tmp_path / "m.awdids"
+    with pytest.raises(ModelFileError, match="str or int class labels"):
+        save_model(clf, path)
+    assert not path.exists()
+    save_model(AWDConvLSTMClassifier(**TINY_CLF).fit(X, y.astype(int)), path)
+    assert load_model(path).classes_.tolist() == [0, 1]
+
+
+def test_a_missing_device_is_named_before_the_file_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    path = tmp_path / "not-even-read.awdids"
+    with pytest.raises(ValueError, match="device='cuda' but CUDA is not available"):
+        load_model(path, device="cuda")
+
+
+def test_a_non_positive_feature_scale_is_refused(tmp_path):
+    X = np.random.RandomState(0).rand(40, 4).astype(np.float32)
+    clf = AWDConvLSTMClassifier(**TINY_CLF).fit(X, np.array(["a", "b"] * 20))
+    path = tmp_path / "m.awdids"
+    save_model(clf, path)
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    manifest = json.loads(members["manifest.json"])
+    manifest["classifier"]["feature_scale"][0] = 0.0
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ModelFileError, match="feature_scale that is not positive"):
+        load_model(path)

@@ -119,6 +119,7 @@ def test_tampered_open_set_sections_are_refused(detector_copy, edit, match):
         ("reference_shape", "knn"),
         ("extra", "unknown tensors"),
         ("missing", "missing tensors"),
+        ("reference_nan", "knn reference that is not finite"),
     ],
 )
 def test_tampered_open_set_arrays_are_refused(detector_copy, change, match):
@@ -128,6 +129,10 @@ def test_tampered_open_set_arrays_are_refused(detector_copy, change, match):
         tensors[calibration] = tensors[calibration].flip(0).contiguous()
     elif change == "reference_shape":
         tensors["open_set.knn.reference"] = torch.zeros(10, 3)
+    elif change == "reference_nan":
+        reference = tensors["open_set.knn.reference"].clone()
+        reference[0, 0] = float("nan")
+        tensors["open_set.knn.reference"] = reference
     elif change == "extra":
         tensors["open_set.payload"] = torch.zeros(1)
     else:
