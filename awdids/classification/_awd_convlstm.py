@@ -6,11 +6,15 @@ The classifier uses skorch's public extension points: ``initialize_module`` and
 ``validation_fraction``), ``get_iterator`` (whole-tensor batches with seeded
 shuffling, ``iterator_train__*`` and ``iterator_valid__*``), callbacks (batch-norm
 reset, early stopping, weight averaging) and ``infer``/``get_loss`` (autocast; the
-resolved device). It overrides these other skorch methods, each for one reason:
+resolved device; the inputs are standardised there, with statistics that
+``get_split_datasets`` takes from the training part of the split). It
+overrides these other skorch methods, each for one reason:
 
 - ``check_data``: labels are encoded in ``fit``; skorch's check would re-infer them.
 - ``forward_iter``: skorch's scoring callbacks pass ``net.device`` as the output
   device, which may be ``"auto"``; it is mapped to the resolved device.
+- ``classes_``: skorch returns the ``classes`` parameter as given; the network's
+  outputs are codes of the sorted labels.
 - ``train_step_single`` and ``train_step``: float16 training on CUDA needs a
   gradient scaler around the backward and the optimiser step, for which skorch
   has no hook.
@@ -51,7 +55,7 @@ from skorch.utils import TeeGenerator, to_tensor
 from .._device import resolve_device
 from ..nn import AWDConvLSTMNet
 from ..nn._init import build_module, make_generator
-from ._batching import TensorBatchIterator
+from ._batching import TensorBatchIterator, _dataset_arrays
 from ._callbacks import (
     EarlyStoppingWhenValidated,
     EpochBatchNormStats,
@@ -133,6 +137,11 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         in [0, 1). ``0`` gives the plain CNN-LSTM of the paper's Table 6.
     head_hidden : tuple of 2 int, default=(128, 64)
         Widths of the two hidden fully connected layers.
+    classes : array-like or None, default=None
+        Every class the classifier will see (skorch's parameter): a stream fed
+        to :meth:`partial_fit` can declare classes its first batch lacks.
+        ``None`` takes them from ``y`` of the first fit. ``classes_`` is their
+        sorted list either way.
     class_weight : None, "balanced" or dict, default=None
         Weights of the classes in the loss (as in scikit-learn); a dict maps
         original labels to weights, missing labels weigh 1.
@@ -207,8 +216,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     input_shape_ : tuple of int
         The ``(T, C, H, W)`` used.
     feature_mean_, feature_scale_ : ndarray of shape (n_features,)
-        Inputs are standardised with these training statistics before the
-        network (PCA outputs differ in scale by orders of magnitude).
+        Inputs are standardised with these statistics before the network (PCA
+        outputs differ in scale by orders of magnitude). They are computed on
+        the training part of the first fit's split, never on its validation
+        rows.
     module_ : AWDConvLSTMNet
         The trained network.
     history_ : skorch.History
@@ -216,7 +227,8 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
     device_ : torch.device
         The device the network runs on (``device`` resolved).
     classes_inferred_ : ndarray
-        The sorted labels of ``y``, of which the network's outputs are codes.
+        The sorted labels (of ``classes``, or else of ``y``), of which the
+        network's outputs are codes.
     feature_names_in_ : ndarray of str
         Column names of ``X`` in ``fit``, when it had string column names.
     criterion_, optimizer_ : torch objects
@@ -257,8 +269,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither"), None],
         "train_split": [callable, None],
-        # labels come from y (sorted, as LabelEncoder); a fixed list is refused
-        "classes": [None],
+        "classes": ["array-like", None],
         "warm_start": ["boolean"],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "ema_decay": [Interval(numbers.Real, 0, 1, closed="left"), None],
@@ -357,16 +368,51 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         for prefix in ("iterator_train", "iterator_valid"):
             _check_iterator_params(prefix, getattr(self, prefix), self)
 
-    def _encode_targets(self, y):
+    @property
+    def classes_(self):
+        # skorch returns ``classes`` as given; codes index the sorted labels.
+        try:
+            return self.classes_inferred_
+        except AttributeError:
+            raise AttributeError(
+                f"{type(self).__name__} has no attribute 'classes_' before fit."
+            ) from None
+
+    def _declared_classes(self, classes):
+        """The sorted classes of ``classes`` or of the ``classes`` parameter."""
+        if classes is not None and self.classes is not None:
+            if not np.array_equal(np.unique(classes), np.unique(self.classes)):
+                raise ValueError(
+                    f"partial_fit(classes={list(classes)!r}) differs from the "
+                    f"classes parameter {list(self.classes)!r}."
+                )
+        declared = classes if classes is not None else self.classes
+        if declared is None:
+            return None
+        labels = np.unique(column_or_1d(np.asarray(declared)))
+        if len(labels) != len(declared):
+            raise ValueError(f"classes={list(declared)!r} repeats a label.")
+        return labels
+
+    def _encode_targets(self, y, classes=None):
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        encoder = LabelEncoder().fit(y)
-        if len(encoder.classes_) < 2:
+        labels = self._declared_classes(classes)
+        if labels is None:
+            labels = LabelEncoder().fit(y).classes_
+        else:
+            unknown = np.setdiff1d(y, labels)
+            if len(unknown):
+                raise ValueError(
+                    f"y holds labels {unknown.tolist()[:10]} outside "
+                    f"classes={labels.tolist()}."
+                )
+        if len(labels) < 2:
             raise ValueError(
-                f"y holds one class only ({encoder.classes_[0]!r}); a classifier "
+                f"y holds one class only ({labels[0]!r}); a classifier "
                 "needs at least 2."
             )
-        return encoder.classes_, encoder.transform(y)
+        return labels, np.searchsorted(labels, y)
 
     def _class_weight_tensor(self, y_codes):
         if self.class_weight is None:
@@ -385,10 +431,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             weights = [self.class_weight.get(c, 1.0) for c in self.classes_inferred_]
         return torch.as_tensor(np.asarray(weights, dtype=np.float32))
 
-    def _setup_first_fit(self, X, y):
+    def _setup_first_fit(self, X, y, classes=None):
         self._check_params()
         X = validate_data(self, X, reset=True, dtype=np.float32)
-        classes, y_codes = self._encode_targets(y)
+        classes, y_codes = self._encode_targets(y, classes)
         self.classes_inferred_ = classes
         self.input_shape_ = check_input_shape(self.input_shape, X.shape[1])
         self.device_ = resolve_device(self.device)
@@ -398,17 +444,25 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self._split_seed_ = int(rng.randint(0, 2**31 - 1))
         self._shuffle_rng_ = self._make_shuffle_rng(rng)
         self._loss_weight_ = self._class_weight_tensor(y_codes)
-        self.feature_mean_ = X.mean(axis=0)
-        std = X.std(axis=0)
-        self.feature_scale_ = np.where(std > 0, std, 1.0).astype(np.float32)
-        return self._standardize(X), y_codes
+        # set by get_split_datasets from the training part of the split
+        self.feature_mean_ = self.feature_scale_ = None
+        return X, y_codes
 
-    def _standardize(self, X):
-        # PCA components have very different scales (the last ones are tiny);
-        # unit-variance inputs keep the recurrent activations, and with them the
-        # batch-norm statistics of the head, in a range where eval-mode running
-        # statistics match training-mode batch statistics.
-        return (X - self.feature_mean_) / self.feature_scale_
+    def _fit_standardizer(self, X_train):
+        X_train = np.asarray(X_train, dtype=np.float32)
+        self.feature_mean_ = X_train.mean(axis=0)
+        std = X_train.std(axis=0)
+        self.feature_scale_ = np.where(std > 0, std, 1.0).astype(np.float32)
+
+    def _standardize(self, x):
+        # Every forward pass (training, validation, prediction) goes through
+        # this. PCA components have very different scales (the last ones are
+        # tiny); unit-variance inputs keep the recurrent activations, and with
+        # them the batch-norm statistics of the head, in a range where
+        # eval-mode running statistics match training-mode batch statistics.
+        mean = torch.as_tensor(self.feature_mean_, device=x.device)
+        scale = torch.as_tensor(self.feature_scale_, device=x.device)
+        return (x - mean) / scale
 
     @contextlib.contextmanager
     def _on_resolved_device(self):
@@ -475,8 +529,8 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             self, "classes_inferred_"
         )
 
-    def _fit_from_scratch(self, X, y, **fit_params):
-        X, y_codes = self._setup_first_fit(X, y)
+    def _fit_from_scratch(self, X, y, classes=None, **fit_params):
+        X, y_codes = self._setup_first_fit(X, y, classes)
         self.initialize()
         return super().partial_fit(X, y_codes, **fit_params)
 
@@ -492,9 +546,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             Training rows, with the features of the first fit.
         y : array-like of shape (n_samples,)
             Labels, all among ``classes_`` of the first fit.
-        classes : None
-            Unused (scikit-learn's ``partial_fit`` signature); the classes are
-            those of the first fit.
+        classes : array-like or None, default=None
+            On the first call, every class the stream will bring (as the
+            ``classes`` parameter), so later batches may hold classes this one
+            lacks; later calls may repeat it, but not change it.
         **fit_params : dict
             Passed on to the module's ``forward`` and to ``train_split``.
 
@@ -503,8 +558,15 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         self
         """
         if not self._is_trained():
-            return self._fit_from_scratch(X, y, **fit_params)
+            return self._fit_from_scratch(X, y, classes, **fit_params)
         self._check_params()
+        if classes is not None and not np.array_equal(
+            np.unique(classes), self.classes_inferred_
+        ):
+            raise ValueError(
+                f"partial_fit(classes={list(classes)!r}) differs from the classes "
+                f"of the first call {self.classes_inferred_.tolist()}."
+            )
         X = validate_data(self, X, reset=False, dtype=np.float32)
         y = column_or_1d(y, warn=True)
         unknown = np.setdiff1d(y, self.classes_inferred_)
@@ -521,11 +583,11 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             self._split_seed_ = getattr(self, "_split_seed_", split_seed)
             self.module_.recurrent.set_rng(self._train_rng_)
         y_codes = np.searchsorted(self.classes_inferred_, y)
-        return super().partial_fit(self._standardize(X), y_codes, **fit_params)
+        return super().partial_fit(X, y_codes, **fit_params)
 
     def _validate_predict_input(self, X):
         check_is_fitted(self, ["classes_inferred_", "module_"])
-        return self._standardize(validate_data(self, X, reset=False, dtype=np.float32))
+        return validate_data(self, X, reset=False, dtype=np.float32)
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1."""
@@ -645,9 +707,12 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             split = StratifiedValidSplit(
                 float(self.validation_fraction), random_state=self._split_seed_
             )
-        if split is None:
-            return dataset, None
-        return split(dataset, y, **fit_params)
+        train, valid = (
+            (dataset, None) if split is None else split(dataset, y, **fit_params)
+        )
+        if getattr(self, "feature_mean_", None) is None:  # first fit: its training rows
+            self._fit_standardizer(_dataset_arrays(train)[0])
+        return train, valid
 
     def get_iterator(self, dataset, training=False):
         prefix = "iterator_train" if training else "iterator_valid"
@@ -667,7 +732,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         return iterator(dataset, **kwargs)
 
     def infer(self, x, **fit_params):
-        x = to_tensor(x, device=self.device_)
+        x = self._standardize(to_tensor(x, device=self.device_))
         with self._autocast():
             logits = self.module_(x, **fit_params)
         return logits.float()

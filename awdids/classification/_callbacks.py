@@ -60,7 +60,8 @@ class WeightAveraging(Callback):
 
     def on_epoch_begin(self, net, dataset_train=None, **kwargs):
         if self.train_rows_ is None:  # the fit's training split, as tensors once
-            self.train_rows_ = TensorBatchIterator(dataset_train, self.batch_size).X
+            rows = TensorBatchIterator(dataset_train, self.batch_size).X
+            self.train_rows_ = net._standardize(rows)  # as the network sees them
         self.average_.use_raw()
 
     def on_batch_end(self, net, training=False, **kwargs):

@@ -326,10 +326,56 @@ def test_open_set_energy_score_reads_the_network_logits():
 
     X, y = make_problem(300)
     open_set = OpenSetClassifier(
-        AWDConvLSTMClassifier(**TINY), novelty="energy", cv=2
+        AWDConvLSTMClassifier(**TINY), novelty="energy", cv=2, false_alarm_rate=0.05
     ).fit(X, y)
     # the energy of each row's logits, ranked among the held-out normal ones
     energy = -logsumexp(open_set.estimator_.decision_function(X[:50]), axis=1)
     calibration = open_set.calibration_scores_["energy"]
-    rank = np.searchsorted(calibration, energy, side="right") / len(calibration)
+    rank = np.searchsorted(calibration, energy, side="left") / len(calibration)
     assert np.allclose(open_set.score_samples(X[:50]), 1 - rank)
+
+
+def test_partial_fit_honours_classes_declared_on_the_first_call():
+    X, y = make_problem(600)
+    first = y != "probe"  # the stream's first batch has no probe rows
+    clf = AWDConvLSTMClassifier(**TINY)
+    clf.partial_fit(X[first], y[first], classes=["probe", "normal", "dos"])
+    assert clf.classes_.tolist() == ["dos", "normal", "probe"]
+    assert clf.predict_proba(X[:3]).shape == (3, 3)
+    clf.partial_fit(X, y)  # the next batch brings probe rows
+    assert set(clf.predict(X)) <= {"dos", "normal", "probe"}
+    with pytest.raises(ValueError, match="differs from the classes of the first"):
+        clf.partial_fit(X, y, classes=["dos", "normal"])
+
+
+def test_the_classes_parameter_declares_classes_for_fit_and_the_stream():
+    X, y = make_problem(600)
+    first = y != "probe"
+    clf = AWDConvLSTMClassifier(classes=["dos", "normal", "probe"], **TINY)
+    clf.fit(X[first], y[first])
+    assert clf.classes_.tolist() == ["dos", "normal", "probe"]
+    clf.partial_fit(X, y)
+    with pytest.raises(ValueError, match=r"outside classes=\['dos', 'normal'\]"):
+        AWDConvLSTMClassifier(classes=["dos", "normal"], **TINY).fit(X, y)
+
+
+def test_standardisation_statistics_come_from_the_training_rows_only():
+    from awdids.classification import StratifiedValidSplit
+
+    X, y = make_problem(600)
+    X[:, 2] += np.arange(600) * 0.01  # a drifting column: any leak shows in it
+    clf = AWDConvLSTMClassifier(**{**TINY, "validation_fraction": 0.2}).fit(X, y)
+    split_seed = clf._split_seed_
+    train, _ = StratifiedValidSplit(0.2, random_state=split_seed)(
+        _dataset(X.astype(np.float32), np.searchsorted(clf.classes_, y)),
+        np.searchsorted(clf.classes_, y),
+    )
+    rows = X.astype(np.float32)[train.indices]
+    assert np.allclose(clf.feature_mean_, rows.mean(axis=0), atol=1e-5)
+    assert not np.allclose(clf.feature_mean_, X.mean(axis=0), atol=1e-3)
+
+
+def _dataset(X, y):
+    from skorch.dataset import Dataset
+
+    return Dataset(X, y)
