@@ -482,7 +482,14 @@ class GPGANSampler(BaseOverSampler):
         -------
         X_new : ndarray of shape (n_samples, n_features_in_), float64
         """
-        check_is_fitted(self, "generators_")
+        check_is_fitted(
+            self,
+            "generators_",
+            msg=(
+                "This %(name)s has trained no GAN yet: call fit_resample first "
+                "(fit only checks the data, as imbalanced-learn's samplers do)."
+            ),
+        )
         if label not in self.generators_:
             raise ValueError(
                 f"No generator for class '{label}'; fitted classes are "

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from awdids.evaluation import mode_coverage
 from awdids.over_sampling import AddRows, GPGANSampler, TrainingDivergedError
@@ -168,7 +169,20 @@ def test_clone_and_pickle():
     sampler, _, _ = fit_minor(X, y)
     assert clone(sampler).get_params() == sampler.get_params()
     restored = pickle.loads(pickle.dumps(sampler))
-    assert restored.sample(5, "minor").shape == (5, 8)
+    # the same generator weights and random state: the very same next rows
+    np.testing.assert_array_equal(
+        restored.sample(50, "minor"), sampler.sample(50, "minor")
+    )
+    for a, b in zip(
+        restored.generators_["minor"].parameters(),
+        sampler.generators_["minor"].parameters(),
+    ):
+        assert torch.equal(a, b)
+
+
+def test_sample_before_fit_resample_names_fit_resample():
+    with pytest.raises(NotFittedError, match="fit_resample"):
+        GPGANSampler(**TINY).sample(5, "minor")
 
 
 @pytest.mark.parametrize(
@@ -252,7 +266,15 @@ def test_cuda_end_to_end():
     assert (synthetic >= minor.min(axis=0)).all()
     assert (synthetic <= minor.max(axis=0)).all()
     restored = pickle.loads(pickle.dumps(sampler))
-    assert restored.sample(5, "minor").shape == (5, 8)
+    # the same generator weights and random state: the very same next rows
+    np.testing.assert_array_equal(
+        restored.sample(50, "minor"), sampler.sample(50, "minor")
+    )
+    for a, b in zip(
+        restored.generators_["minor"].parameters(),
+        sampler.generators_["minor"].parameters(),
+    ):
+        assert torch.equal(a, b)
 
 
 def test_monitoring_changes_neither_the_generators_nor_the_rows():
