@@ -45,3 +45,42 @@ def test_importing_every_module_keeps_backend_and_random_states():
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.split()[0]) > 30
+
+
+LAZY_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import awdids
+    heavy = sorted({"torch", "skorch", "sklearn", "imblearn"} & set(sys.modules))
+    assert not heavy, f"import awdids loaded {heavy}"
+    from awdids.cli import main
+    try:
+        main(["--help"])
+    except SystemExit:
+        pass
+    heavy = sorted({"torch", "skorch", "sklearn", "imblearn"} & set(sys.modules))
+    assert not heavy, f"awdids --help loaded {heavy}"
+    from awdids import AWDConvLSTMClassifier, save_model
+    assert awdids.OpenSetClassifier.__name__ == "OpenSetClassifier"
+    assert "torch" in sys.modules
+    assert sorted(awdids.__all__) == sorted(
+        n for n in awdids.__all__ if n == "__version__" or hasattr(awdids, n)
+    )
+    """
+)
+
+
+def test_import_and_help_load_no_torch_until_an_estimator_is_named():
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY_SCRIPT], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_attribute_is_an_attribute_error():
+    import pytest
+
+    import awdids
+
+    with pytest.raises(AttributeError, match="no attribute 'NoSuchEstimator'"):
+        awdids.NoSuchEstimator  # noqa: B018

@@ -29,6 +29,7 @@ README = DOCS.parent / "README.md"
 BENCHMARKS = (
     "bench_classifier",
     "bench_against_revision",
+    "bench_import",
     "bench_gpgan",
     "bench_gpgan_downstream",
     "bench_two_sample_floor",
