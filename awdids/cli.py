@@ -64,16 +64,46 @@ def _cmd_reproduce(args):
 
 
 def _parse_value(text):
-    """'0.2' -> 0.2, '80' -> 80, 'none' -> None, 'true' -> True, else the text."""
+    """'0.2' -> 0.2, '80' -> 80, 'none' -> None, 'true' -> True, else the text.
+
+    JSON is read as given, so strings and dict keys keep their case
+    (``{"U2R": 5}``); only the words none, null, true and false are taken in
+    any case.
+    """
     import json
 
-    lowered = text.strip().lower()
-    if lowered in ("none", "null"):
-        return None
+    stripped = text.strip()
+    words = {"none": None, "null": None, "true": True, "false": False}
+    if stripped.lower() in words:
+        return words[stripped.lower()]
     try:
-        return json.loads(lowered)
+        return json.loads(stripped)
     except json.JSONDecodeError:
-        return text.strip()
+        return stripped
+
+
+def _split_values(text):
+    """Split on the commas outside brackets, braces and quotes.
+
+    ``'[64,32],[8,8]'`` -> ``['[64,32]', '[8,8]']``.
+    """
+    parts, depth, quote, start = [], 0, None, 0
+    for position, char in enumerate(text):
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{(":
+            depth += 1
+        elif char in "]})":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:position])
+            start = position + 1
+    parts.append(text[start:])
+    if depth != 0 or quote:
+        raise ValueError(f"unbalanced brackets or quotes in {text!r}.")
+    return parts
 
 
 def _parse_assignments(items, *, many):
@@ -84,7 +114,7 @@ def _parse_assignments(items, *, many):
         if not sep or not name.strip() or not values.strip():
             raise ValueError(f"expected NAME=VALUE[,VALUE...], got {item!r}.")
         if many:
-            parsed[name.strip()] = [_parse_value(v) for v in values.split(",")]
+            parsed[name.strip()] = [_parse_value(v) for v in _split_values(values)]
         else:
             parsed[name.strip()] = _parse_value(values)
     return parsed
@@ -201,10 +231,39 @@ def _prediction_lines(model, features, open_set):
     return pred, [f"{label},{score:.6f}" for label, score in zip(pred, scores)]
 
 
+#: The category of a label outside the taxonomy: predicted, not scored.
+_UNSCORED = "\0unscored"
+
+
+class _UnknownNames:
+    """Rows whose label names no known attack: a count, and the first few names."""
+
+    shown = 10
+
+    def __init__(self):
+        self.rows, self.names = 0, []
+
+    def add(self, labels):
+        self.rows += len(labels)
+        for name in dict.fromkeys(labels):
+            if len(self.names) < self.shown and name not in self.names:
+                self.names.append(name)
+
+    def describe(self):
+        names = ", ".join(repr(n[:40]) for n in self.names)
+        more = "" if len(self.names) < self.shown else ", ..."
+        return (
+            f"{self.rows} record(s) carry attack names outside the NSL-KDD "
+            f"taxonomy ({names}{more}); they are predicted, and left out of the "
+            "classification report."
+        )
+
+
 def _cmd_predict(args):
     import collections
     import warnings
 
+    import numpy as np
     from tqdm.auto import tqdm
 
     from ._io import atomic_path
@@ -225,6 +284,7 @@ def _cmd_predict(args):
         )
     # Counts, not rows, so that memory stays flat however large the file.
     unseen, pair_counts = {}, collections.Counter()
+    unknown_names = _UnknownNames()
     out = args.out or args.flows.with_suffix(".predictions.csv")
     with (
         atomic_path(out) as tmp,
@@ -241,7 +301,10 @@ def _cmd_predict(args):
                 pred, lines = _prediction_lines(model, features, open_set)
             sink.write("\n".join(lines) + "\n")
             if labels is not None:
-                pair_counts.update(zip(labels_to_categories(labels), pred))
+                categories = labels_to_categories(labels, unknown=_UNSCORED)
+                known = categories != _UNSCORED
+                unknown_names.add(np.asarray(labels, dtype=str)[~known])
+                pair_counts.update(zip(categories[known], pred[known]))
             progress.update(len(pred))
     for column, count in unseen.items():
         if count:
@@ -251,7 +314,11 @@ def _cmd_predict(args):
                 file=sys.stderr,
             )
     _log(f"wrote {out}")
+    if unknown_names.rows:
+        print(f"warning: {unknown_names.describe()}", file=sys.stderr)
     if pair_counts:
+        n_scored = sum(pair_counts.values())
+        print(f"classification report of the {n_scored} record(s) with known labels:")
         print(report_from_counts(pair_counts))
     return 0
 

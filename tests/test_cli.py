@@ -346,3 +346,39 @@ def test_train_novelty_refuses_a_bad_rate_before_training(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "false_alarm_rate" in err[0] and "1.5" in err[0]
     assert "Traceback" not in err[0]
+
+
+def test_assignments_keep_the_case_of_json_and_split_outside_brackets():
+    assert _parse_assignments(
+        ['oversample__sampling_strategy={"U2R": 5}'], many=False
+    ) == {"oversample__sampling_strategy": {"U2R": 5}}
+    assert _parse_assignments(["clf__head_hidden=[64,32],[8,8]"], many=True) == {
+        "clf__head_hidden": [[64, 32], [8, 8]]
+    }
+    assert _parse_assignments(['x={"a": [1, 2]},"b,c",None,TRUE'], many=True) == {
+        "x": [{"a": [1, 2]}, "b,c", None, True]
+    }
+    assert _parse_assignments(["clf__device=CPU"], many=False) == {"clf__device": "CPU"}
+    with pytest.raises(ValueError, match="unbalanced"):
+        _parse_assignments(["x=[1,2"], many=True)
+
+
+def test_predict_reads_unknown_attack_names_and_scores_the_known_rows(
+    model_and_records, tmp_path, capsys
+):
+    model, X, y = model_and_records
+    frame = X.copy()
+    frame["attack"] = np.where(y == "dos", "neptune", "normal")
+    frame.loc[frame.index[:5], "attack"] = "zeroday"  # no taxonomy names it
+    flows = tmp_path / "flows.csv"
+    frame.to_csv(flows, index=False)
+    assert main(["predict", str(model), str(flows)]) == 0
+    captured = capsys.readouterr()
+    predicted = pd.read_csv(tmp_path / "flows.predictions.csv")["prediction"]
+    assert len(predicted) == len(X)  # every row predicted
+    assert "5 record(s) carry attack names outside" in captured.err
+    assert "'zeroday'" in captured.err
+    accuracy_line = next(
+        line for line in captured.out.splitlines() if "accuracy" in line
+    )
+    assert accuracy_line.split()[-1] == str(len(X) - 5)

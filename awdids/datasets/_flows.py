@@ -34,9 +34,13 @@ def read_flow_chunks(path, *, chunksize=50_000, unseen_counter=None):
         yield chunk[list(FEATURE_NAMES)], labels
 
 
-def labels_to_categories(labels):
-    """Category names as they are, attack names mapped to their category."""
+def labels_to_categories(labels, *, unknown="raise"):
+    """Category names as they are, attack names mapped to their category.
+
+    ``unknown`` is :func:`attack_to_category`'s: ``"raise"``, or the category
+    given to names outside the taxonomy.
+    """
     labels = np.asarray(labels, dtype=str)
     if np.isin(np.char.lower(labels), CATEGORY_NAMES).all():
         return np.char.lower(labels)
-    return attack_to_category(labels)
+    return attack_to_category(labels, unknown=unknown)
