@@ -1,7 +1,9 @@
-"""Files written whole or not at all."""
+"""Files written whole or not at all, never replacing what is not a regular file."""
 
 import json
 import os
+import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,18 +11,72 @@ from pathlib import Path
 __all__ = ["atomic_path", "write_text_atomic", "write_json_atomic", "prepare_out_dir"]
 
 
+def _current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _new_file_mode(path):
+    """An existing file's permission bits, else what ``open`` would give (umask)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_current_umask()
+
+
+def _write_target(path):
+    """Where ``path``'s bytes go, and whether to write through instead of replace.
+
+    A symlink is followed (the link stays, its target is replaced); a FIFO or
+    a character device (``/dev/null``, a terminal) is written into, as shell
+    redirection and ``cp`` do; a folder, socket or block device is refused.
+    """
+    path = Path(path)
+    if not os.path.lexists(path):
+        return path, False
+    resolved = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(resolved).st_mode
+    except FileNotFoundError:  # a dangling link: create its target
+        return resolved, False
+    if stat.S_ISREG(mode):
+        return resolved, False
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return resolved, True
+    kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+    raise ValueError(f"cannot write {path}: it is {kind}.")
+
+
 @contextmanager
 def atomic_path(path):
-    """Yield a temporary path beside ``path``; rename it to ``path`` on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
+    """Yield a temporary path to write; on success its bytes reach ``path``.
+
+    A regular file (or a new one) is replaced whole by a rename, so an error
+    or an interrupted run never leaves half a file; it keeps an existing
+    file's permission bits, and a new file gets those the umask allows. A
+    symlink is followed. A FIFO or character device is written through once
+    the bytes are complete. Anything else at ``path`` is refused with a
+    ``ValueError`` before a temporary file is made. The temporary file is
+    removed on every failure, ``KeyboardInterrupt`` and ``SystemExit``
+    included (the command line turns SIGTERM into ``SystemExit``).
+    """
+    target, through = _write_target(path)
+    folder = None if through else target.parent
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    mode = None if through else _new_file_mode(target)
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     os.close(handle)
     try:
         yield Path(tmp)
-        os.replace(tmp, path)
+        if through:
+            with open(tmp, "rb") as source, open(target, "wb") as sink:
+                shutil.copyfileobj(source, sink)
+            os.unlink(tmp)
+        else:
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -1,7 +1,11 @@
 """The ``awdids`` command line."""
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -259,8 +263,19 @@ class _UnknownNames:
         )
 
 
+def _refuse_output_over_input(out, inputs):
+    """Refuse an output path that is (resolves to) one of the ``inputs``."""
+    for role, path in inputs.items():
+        same = os.path.realpath(out) == os.path.realpath(path)
+        if not same and os.path.exists(out) and os.path.exists(path):
+            same = os.path.samefile(out, path)
+        if same:
+            raise ValueError(f"--out {out} is {role}; it would be overwritten.")
+
+
 def _cmd_predict(args):
     import collections
+    import itertools
     import warnings
 
     import numpy as np
@@ -286,16 +301,20 @@ def _cmd_predict(args):
     unseen, pair_counts = {}, collections.Counter()
     unknown_names = _UnknownNames()
     out = args.out or args.flows.with_suffix(".predictions.csv")
+    _refuse_output_over_input(out, {"the model": args.model, "FLOWS": args.flows})
+    chunks = read_flow_chunks(
+        args.flows, chunksize=args.chunksize, unseen_counter=unseen
+    )
+    # The first chunk is read and checked before the output is created, so a
+    # file refused at once leaves nothing behind.
+    first = next(chunks, None)
     with (
         atomic_path(out) as tmp,
         open(tmp, "w", encoding="utf-8") as sink,
         tqdm(desc="predict", unit=" records", unit_scale=True) as progress,
     ):
         sink.write("prediction,normal_score\n" if open_set else "prediction\n")
-        chunks = read_flow_chunks(
-            args.flows, chunksize=args.chunksize, unseen_counter=unseen
-        )
-        for features, labels in chunks:
+        for features, labels in itertools.chain([first] if first else [], chunks):
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Found unknown categories")
                 pred, lines = _prediction_lines(model, features, open_set)
@@ -506,11 +525,29 @@ def main(argv=None):
     """Run the ``awdids`` command; return its exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    with _sigterm_as_exit():
+        try:
+            return args.handler(args)
+        except (ImportError, OSError, ValueError) as error:
+            print(f"awdids {args.command}: error: {error}", file=sys.stderr)
+            return 2
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit():
+    """SIGTERM raises SystemExit, so that writers remove their temporary files."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set in the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        return args.handler(args)
-    except (ImportError, OSError, ValueError) as error:
-        print(f"awdids {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -382,3 +382,72 @@ def test_predict_reads_unknown_attack_names_and_scores_the_known_rows(
         line for line in captured.out.splitlines() if "accuracy" in line
     )
     assert accuracy_line.split()[-1] == str(len(X) - 5)
+
+
+@pytest.mark.parametrize("spelling", ["same", "dot", "parent", "model"])
+def test_predict_refuses_an_output_that_is_an_input(
+    model_and_records, tmp_path, capsys, monkeypatch, spelling
+):
+    model, X, _ = model_and_records
+    flows = tmp_path / "flows.csv"
+    X.to_csv(flows, header=False, index=False)
+    before = flows.read_bytes(), model.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    out = {
+        "same": str(flows),
+        "dot": "./flows.csv",
+        "parent": f"../{tmp_path.name}/flows.csv",
+        "model": str(model),
+    }[spelling]
+    assert main(["predict", str(model), "flows.csv", "--out", out]) == 2
+    assert "would be overwritten" in capsys.readouterr().err
+    assert (flows.read_bytes(), model.read_bytes()) == before
+
+
+def test_predict_refused_at_once_leaves_no_temporary_file(model_and_records, tmp_path):
+    model, _, _ = model_and_records
+    flows = tmp_path / "flows.csv"
+    flows.write_text("not,a,record\n")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    assert (
+        main(["predict", str(model), str(flows), "--out", str(out_dir / "p.csv")]) == 2
+    )
+    assert list(out_dir.iterdir()) == []
+
+
+def test_sigterm_during_predict_removes_the_temporary_file(model_and_records, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    model, X, _ = model_and_records
+    flows = tmp_path / "flows.csv"
+    for _ in range(40):  # long enough to be interrupted mid-way
+        X.to_csv(flows, header=False, index=False, mode="a")
+    out = tmp_path / "out" / "p.csv"
+    out.parent.mkdir()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "awdids",
+            "predict",
+            str(model),
+            str(flows),
+            "--out",
+            str(out),
+            "--chunksize",
+            "20",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.parent.glob(".p.csv.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(out.parent.glob(".p.csv.*")), "the run never started writing"
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 128 + signal.SIGTERM
+    assert list(out.parent.iterdir()) == []

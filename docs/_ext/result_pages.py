@@ -35,6 +35,7 @@ BENCHMARKS = (
     "bench_two_sample_floor",
     "bench_predict_stream",
     "bench_novelty",
+    "bench_knn_reference",
 )
 REPRODUCE = "reproduce"
 PAPER_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
