@@ -2,9 +2,10 @@
 
 import contextlib
 import numbers
+import os
 
 from joblib import parallel_config
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
 
 from ..pipeline import make_awdids_pipeline
 
@@ -36,6 +37,28 @@ def _dask_backend(scheduler):
     finally:
         if owned:
             client.close()
+
+
+def local_workers(n_jobs, n_fits):
+    """Workers for ``n_fits`` fits here: ``n_jobs``, at most the fits and the cores.
+
+    joblib would start every worker asked for (``n_jobs=100000`` starts
+    processes that only wait); ``None`` stays ``None`` (one), and negative
+    values count back from the cores as in joblib.
+
+    Examples
+    --------
+    >>> from awdids.model_selection._search import local_workers
+    >>> local_workers(100_000, 9) <= 9, local_workers(None, 9)
+    (True, None)
+    """
+    if n_jobs is None:
+        return None
+    if not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be a non-zero int or None, got {n_jobs!r}.")
+    cores = os.cpu_count() or 1
+    wanted = n_jobs if n_jobs > 0 else max(cores + 1 + n_jobs, 1)
+    return max(1, min(wanted, cores, n_fits))
 
 
 def search_pipeline(
@@ -87,6 +110,7 @@ def search_pipeline(
         client. ``None`` runs locally with ``n_jobs`` joblib workers.
     n_jobs : int, default=None
         Parallel fits (``-1``: one per core, or every Dask worker thread).
+        Locally, at most one worker per fit and per core is started.
     random_state : int, default=0
         Seed of the folds and of every pipeline step.
     memory : str, joblib.Memory or None, default=None
@@ -135,14 +159,18 @@ def search_pipeline(
     pipeline = make_awdids_pipeline(
         random_state=random_state, memory=memory, **pipeline_params
     )
+    splitter = (
+        StratifiedKFold(cv, shuffle=True, random_state=random_state)
+        if isinstance(cv, numbers.Integral)
+        else cv
+    )
+    if scheduler is None:
+        n_fits = len(ParameterGrid(param_grid)) * splitter.get_n_splits(X, y, groups)
+        n_jobs = local_workers(n_jobs, n_fits)
     search = GridSearchCV(
         pipeline,
         param_grid,
-        cv=(
-            StratifiedKFold(cv, shuffle=True, random_state=random_state)
-            if isinstance(cv, numbers.Integral)
-            else cv
-        ),
+        cv=splitter,
         scoring=scoring,
         n_jobs=n_jobs,
         verbose=verbose,

@@ -1,8 +1,11 @@
+import os
+
 import numpy as np
 import pytest
 import torch
 
 from awdids.model_selection import search_pipeline
+from awdids.model_selection._search import local_workers
 
 GRID = {"clf__weight_drop": [0.0, 0.3], "pca__n_components": [4, 8]}
 
@@ -66,3 +69,26 @@ def test_search_on_a_local_dask_cluster_equals_the_serial_search(
     np.testing.assert_array_equal(
         clustered.best_estimator_.predict(X), serial.best_estimator_.predict(X)
     )
+
+
+@pytest.mark.parametrize(
+    "n_jobs, n_fits, expected",
+    [
+        (100_000, 9, min(9, os.cpu_count())),
+        (2, 1, 1),
+        (-1, 50, os.cpu_count()),
+        (None, 9, None),
+    ],
+)
+def test_local_workers_are_capped_at_the_fits_and_the_cores(n_jobs, n_fits, expected):
+    assert local_workers(n_jobs, n_fits) == expected
+
+
+def test_a_huge_n_jobs_starts_no_more_workers_than_fits(
+    nsl_kdd_like_data, tiny_pipeline_params
+):
+    X, y = nsl_kdd_like_data
+    search = search_pipeline(
+        X, y, {"clf__weight_drop": [0.0]}, cv=2, n_jobs=100_000, **tiny_pipeline_params
+    )
+    assert search.n_jobs == min(2, os.cpu_count())
