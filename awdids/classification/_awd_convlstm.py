@@ -28,6 +28,7 @@ overrides these other skorch methods, each for one reason:
 
 import contextlib
 import inspect
+import math
 import numbers
 
 import numpy as np
@@ -59,9 +60,10 @@ from ._batching import TensorBatchIterator, _dataset_arrays
 from ._callbacks import (
     EarlyStoppingWhenValidated,
     EpochBatchNormStats,
+    FiniteLoss,
     WeightAveraging,
 )
-from ._shape import check_input_shape
+from ._shape import _is_int, check_input_shape, check_shape_values
 from ._split import StratifiedValidSplit
 
 __all__ = ["AWDConvLSTMClassifier"]
@@ -351,10 +353,15 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         )
         if self.kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd, got {self.kernel_size}.")
-        if len(self.head_hidden) != 2 or min(self.head_hidden) < 1:
+        if len(self.head_hidden) != 2 or not all(
+            _is_int(width) and width >= 1 for width in self.head_hidden
+        ):
             raise ValueError(
                 f"head_hidden must be two positive ints, got {self.head_hidden!r}."
             )
+        if self.input_shape is not None:
+            check_shape_values(self.input_shape)
+        self._check_class_weight()
         if self.train_split is not None and self.validation_fraction is not None:
             raise ValueError(
                 f"train_split={self.train_split!r} and validation_fraction="
@@ -393,6 +400,25 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         if len(labels) != len(declared):
             raise ValueError(f"classes={list(declared)!r} repeats a label.")
         return labels
+
+    def _check_class_weight(self):
+        if not isinstance(self.class_weight, dict):
+            return
+        bad = {
+            label: weight
+            for label, weight in self.class_weight.items()
+            if not (
+                isinstance(weight, numbers.Real)
+                and not isinstance(weight, bool)
+                and math.isfinite(weight)
+                and weight >= 0
+            )
+        }
+        if bad:
+            raise ValueError(
+                f"class_weight must map labels to finite non-negative numbers; got "
+                f"{bad!r}."
+            )
 
     def _encode_targets(self, y, classes=None):
         y = column_or_1d(y, warn=True)
@@ -629,6 +655,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         # whatever the split.
         callbacks = [
             ("epoch_batch_norm_stats", EpochBatchNormStats()),
+            ("finite_loss", FiniteLoss()),
             ("epoch_timer", EpochTimer()),
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
             ("valid_loss", PassthroughScoring(name="valid_loss")),

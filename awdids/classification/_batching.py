@@ -36,7 +36,8 @@ class TensorBatchIterator:
     dataset : skorch.dataset.Dataset or torch.utils.data.Subset of one
         The rows (and targets) to cut into batches.
     batch_size : int
-        Rows a batch; the last batch may be smaller.
+        Rows a batch; the last batch may be smaller, and a last batch of a
+        single row is joined to the one before it.
     shuffle : bool, default=False
         Draw a new row order for each pass.
     generator : torch.Generator, default=None
@@ -60,16 +61,22 @@ class TensorBatchIterator:
         self.shuffle = shuffle
         self.generator = generator
 
+    def _starts(self):
+        # A last batch of one row joins the one before it: batch norm cannot
+        # normalise a single row in training mode.
+        n = len(self.X)
+        starts = list(range(0, n, self.batch_size))
+        if len(starts) > 1 and n - starts[-1] == 1:
+            starts.pop()
+        return [*starts, n]
+
     def __len__(self):
-        return -(-len(self.X) // self.batch_size)
+        return len(self._starts()) - 1
 
     def __iter__(self):
         n = len(self.X)
         order = torch.randperm(n, generator=self.generator) if self.shuffle else None
-        for start in range(0, n, self.batch_size):
-            rows = (
-                slice(start, start + self.batch_size)
-                if order is None
-                else order[start : start + self.batch_size]
-            )
+        bounds = self._starts()
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            rows = slice(start, stop) if order is None else order[start:stop]
             yield self.X[rows], (None if self.y is None else self.y[rows])

@@ -4,10 +4,16 @@ weight averaging."""
 import torch
 from skorch.callbacks import Callback, EarlyStopping
 
+from .._exceptions import TrainingDivergedError
 from ._averaging import WeightAverage
 from ._batching import TensorBatchIterator
 
-__all__ = ["EpochBatchNormStats", "EarlyStoppingWhenValidated", "WeightAveraging"]
+__all__ = [
+    "EpochBatchNormStats",
+    "EarlyStoppingWhenValidated",
+    "FiniteLoss",
+    "WeightAveraging",
+]
 
 
 class EpochBatchNormStats(Callback):
@@ -17,6 +23,22 @@ class EpochBatchNormStats(Callback):
         for module in net.module_.modules():
             if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
                 module.reset_running_stats()
+
+
+class FiniteLoss(Callback):
+    """Stop training with :class:`TrainingDivergedError` at a non-finite loss.
+
+    Without it, a diverged network trains on to NaN weights and then predicts
+    one class without a word.
+    """
+
+    def on_batch_end(self, net, training=False, loss=None, **kwargs):
+        if training and loss is not None and not torch.isfinite(loss).all():
+            raise TrainingDivergedError(
+                f"{type(net).__name__}: the training loss became {loss.item()} in "
+                f"epoch {len(net.history)} (lr={net.lr}); lower lr, or check the "
+                "inputs and class_weight."
+            )
 
 
 class EarlyStoppingWhenValidated(EarlyStopping):

@@ -1,6 +1,7 @@
 """The (T, C, H, W) view of a flat feature row."""
 
 import math
+import numbers
 
 __all__ = ["default_input_shape", "check_input_shape"]
 
@@ -43,15 +44,25 @@ def default_input_shape(n_features):
     raise AssertionError("unreachable: 1x1 frames fit any n_features")
 
 
+def _is_int(value):
+    """An int (numpy's included), not a bool, a float or a string."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_shape_values(input_shape):
+    """``input_shape`` as a tuple of four positive ints, or a ``ValueError``."""
+    if not (len(input_shape) == 4 and all(_is_int(s) and s >= 1 for s in input_shape)):
+        raise ValueError(
+            f"input_shape must be four positive ints (T, C, H, W), got {input_shape!r}."
+        )
+    return tuple(int(s) for s in input_shape)
+
+
 def check_input_shape(input_shape, n_features):
     """Return ``input_shape`` as a tuple, or derive it; raise on a mismatch."""
     if input_shape is None:
         return default_input_shape(n_features)
-    shape = tuple(int(s) for s in input_shape)
-    if len(shape) != 4 or min(shape) < 1:
-        raise ValueError(
-            f"input_shape must be four positive ints (T, C, H, W), got {input_shape!r}."
-        )
+    shape = check_shape_values(input_shape)
     if math.prod(shape) != n_features:
         raise ValueError(
             f"input_shape={shape} holds {math.prod(shape)} features but X has "

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from tqdm.auto import tqdm
 
 from .._device import resolve_device
+from .._exceptions import TrainingDivergedError
 from ..evaluation._synthetic import moment_rmse
 from ..nn import MLPCritic, MLPGenerator
 from ..nn._init import build_module, make_generator
@@ -37,22 +38,6 @@ def _independent_generator(generator):
     independent = torch.Generator(device=generator.device)
     independent.manual_seed(int(child.generate_state(1, dtype=np.uint64)[0] >> 1))
     return independent
-
-
-class TrainingDivergedError(RuntimeError):
-    """A GAN's losses became NaN or infinite during training.
-
-    The message names the class, the epoch and the losses, and suggests a
-    lower ``learning_rate``, a larger ``gp_lambda`` or ``loss="wgan-gp"``.
-    It is a ``RuntimeError``, so
-    code that catches training failures in general catches it too.
-
-    Examples
-    --------
-    >>> from awdids.over_sampling import TrainingDivergedError
-    >>> issubclass(TrainingDivergedError, RuntimeError)
-    True
-    """
 
 
 def _check_groups(discrete_groups, n_features):
