@@ -45,6 +45,13 @@ def _check_groups(discrete_groups, n_features):
         return []
     groups, seen = [], set()
     for k, group in enumerate(discrete_groups):
+        if not isinstance(group, (list, tuple)) or not all(
+            isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in group
+        ):
+            raise ValueError(
+                f"discrete_groups[{k}]={group!r} must be a list of column indices "
+                "(ints)."
+            )
         indices = [int(i) for i in group]
         if len(indices) < 2:
             raise ValueError(
@@ -309,8 +316,30 @@ class GPGANSampler(BaseOverSampler):
                     f"discrete_groups[{k}] columns must hold only 0 and 1 (one-hot)."
                 )
 
+    def _check_strategy_counts(self):
+        """Whole, non-negative row counts, before any GAN trains."""
+        if isinstance(self.sampling_strategy, dict):
+            bad = {
+                label: n
+                for label, n in self.sampling_strategy.items()
+                if not (isinstance(n, numbers.Integral) and not isinstance(n, bool))
+                or n < 0
+            }
+            if bad:
+                raise ValueError(
+                    f"sampling_strategy must map classes to non-negative ints; got "
+                    f"{bad!r}."
+                )
+        for label, n in self.sampling_strategy_.items():
+            if not isinstance(n, numbers.Integral) or n < 0:
+                raise ValueError(
+                    f"sampling_strategy asks for {n!r} new rows of class {label!r}; "
+                    "it must give a non-negative int for each class."
+                )
+
     def _fit_resample(self, X, y):
         self._check_layer_sizes()
+        self._check_strategy_counts()
         groups = _check_groups(self.discrete_groups, X.shape[1])
         self._check_class_data(X, y, groups)
         self._device = resolve_device(self.device)

@@ -1,5 +1,7 @@
 """Sampling strategies that are awkward to write as imbalanced-learn dicts."""
 
+import numbers
+import warnings
 from collections import Counter
 
 __all__ = ["AddRows"]
@@ -11,7 +13,7 @@ class AddRows:
     A picklable callable for ``sampling_strategy`` (imbalanced-learn calls it
     with ``y`` and expects class -> target count). The paper adds 10,000 rows to
     U2R and to R2L: ``AddRows(10000, ["u2r", "r2l"])``. Named classes absent
-    from ``y`` are ignored.
+    from ``y`` are ignored; when none is in ``y``, a warning says so.
 
     Parameters
     ----------
@@ -28,13 +30,28 @@ class AddRows:
     """
 
     def __init__(self, n_rows, classes):
-        if int(n_rows) != n_rows or n_rows < 0:
+        if not (
+            isinstance(n_rows, numbers.Integral) and not isinstance(n_rows, bool)
+        ) or (n_rows < 0):
             raise ValueError(f"n_rows must be a non-negative int, got {n_rows!r}.")
+        if isinstance(classes, (str, bytes)):
+            raise ValueError(
+                f"classes must be a list of class labels, got the string {classes!r}; "
+                f"write [{classes!r}] for one class."
+            )
         self.n_rows = int(n_rows)
         self.classes = list(classes)
 
     def __call__(self, y):
         counts = Counter(y.tolist() if hasattr(y, "tolist") else list(y))
+        if self.classes and not any(c in counts for c in self.classes):
+            warnings.warn(
+                f"AddRows: none of the classes {self.classes!r} is in y (classes "
+                f"{sorted(map(str, counts))[:10]}); no rows are added. Labels are "
+                "compared exactly: check their case and type.",
+                UserWarning,
+                stacklevel=2,
+            )
         return {c: counts[c] + self.n_rows for c in self.classes if c in counts}
 
     def __repr__(self):
