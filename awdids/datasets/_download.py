@@ -2,6 +2,8 @@
 
 import hashlib
 import http.client
+import math
+import numbers
 import os
 import tempfile
 import time
@@ -55,6 +57,25 @@ def _is_retryable(error):
     )
 
 
+def check_retry_params(n_retries, delay):
+    """Refuse a retry count or delay that is not a non-negative number."""
+    if not (
+        isinstance(n_retries, numbers.Integral) and not isinstance(n_retries, bool)
+    ):
+        raise ValueError(f"n_retries must be a non-negative int, got {n_retries!r}.")
+    if n_retries < 0:
+        raise ValueError(f"n_retries must be a non-negative int, got {n_retries!r}.")
+    if (
+        not isinstance(delay, numbers.Real)
+        or isinstance(delay, bool)
+        or not math.isfinite(delay)
+        or delay < 0
+    ):
+        raise ValueError(
+            f"delay must be a non-negative number of seconds, got {delay!r}."
+        )
+
+
 def download_file(
     filename, target_dir, *, mirrors, sha256, n_retries=3, delay=1.0, timeout=60
 ):
@@ -77,6 +98,7 @@ def download_file(
         When no mirror delivered the file; the message names every URL tried and
         what went wrong with it (checksum mismatches give expected and got).
     """
+    check_retry_params(n_retries, delay)
     os.makedirs(target_dir, exist_ok=True)
     final_path = os.path.join(target_dir, filename)
     failures = []

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._download import download_file
+from ._download import check_retry_params, download_file
 from ._records import LABEL_COLUMNS, read_records
 from ._schema import FEATURE_NAMES
 from ._taxonomy import CATEGORY_NAMES, attack_to_category
@@ -231,6 +231,7 @@ def fetch_nsl_kdd(
         raise ValueError(
             f"Unknown subset {subset!r}; valid subsets are {sorted(SUBSETS)}."
         )
+    check_retry_params(n_retries, delay)
     path = _locate(
         subset,
         get_data_home(data_home),

@@ -193,3 +193,21 @@ def test_two_processes_downloading_at_once_leave_one_good_copy(server, tmp_path)
     assert _Handler.hits["/KDDTest%2B.txt"] == 2  # both really downloaded
     assert leftovers(tmp_path) == ["KDDTest+.txt"]  # no temporary file left
     assert (tmp_path / "KDDTest+.txt").read_bytes() == body
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"n_retries": -1}, "n_retries must be a non-negative int"),
+        ({"n_retries": 1.5}, "n_retries must be a non-negative int"),
+        ({"delay": -1}, "delay must be a non-negative number"),
+        ({"delay": float("nan")}, "delay must be a non-negative number"),
+    ],
+)
+def test_bad_retry_parameters_are_refused_up_front(params, match, tmp_path):
+    with pytest.raises(ValueError, match=match):
+        fetch_nsl_kdd("train", data_home=tmp_path / "home", **params)
+    assert not (tmp_path / "home").exists()
+    with pytest.raises(ValueError, match=match):
+        download_file("x", tmp_path / "d", mirrors=[], sha256="0", **params)
+    assert not (tmp_path / "d").exists()
