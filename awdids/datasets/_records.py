@@ -8,6 +8,8 @@ named by their 1-based line, as an editor shows them; a table's by their 0-based
 position, as ``X.iloc[n]`` reaches them.
 """
 
+import io
+
 import numpy as np
 import pandas as pd
 
@@ -18,6 +20,72 @@ __all__ = ["check_numeric_columns", "read_records", "LABEL_COLUMNS"]
 #: The columns after the 41 features in the official files.
 LABEL_COLUMNS = ("attack", "difficulty")
 _LABEL_NAMES = {"attack", "label", "target", "difficulty"}
+#: The longest line read. An NSL-KDD record takes about 150 bytes and the
+#: header about 700; past this a file is refused before pandas tokenises it,
+#: so a hostile line costs bounded memory and time.
+MAX_LINE_BYTES = 64 << 10
+_SHOWN_CHARS = 60
+
+
+def shorten(value, limit=_SHOWN_CHARS):
+    """``repr(value)``, cut to about ``limit`` characters for an error message.
+
+    Examples
+    --------
+    >>> from awdids.datasets._records import shorten
+    >>> shorten("x" * 100, limit=12)
+    "'xxxxxxxxx'... (102 characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 2]}'... ({len(text)} characters)"
+
+
+def _shorten_all(names, limit=10):
+    shown = [shorten(n, 40) for n in names[:limit]]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return f"[{', '.join(shown)}]{more}"
+
+
+class _BoundedLines(io.RawIOBase):
+    """A binary file that refuses a line longer than ``limit`` bytes as it is read.
+
+    ``head`` holds bytes already read from ``raw`` (its first line), served
+    first, so that a file is opened and read once: a pipe works too.
+    """
+
+    def __init__(self, raw, path, head=b"", limit=MAX_LINE_BYTES):
+        self.raw, self.path, self.limit, self.head = raw, path, limit, head
+        self.run, self.line = 0, 1  # bytes since the last newline; its line
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if self.head:
+            data, self.head = self.head[: len(buffer)], self.head[len(buffer) :]
+        else:
+            data = self.raw.read(len(buffer))
+        for piece in data.split(b"\n")[:-1]:
+            self._check(self.run + len(piece))
+            self.run = 0
+            self.line += 1
+        self.run += len(data) - (data.rfind(b"\n") + 1)
+        self._check(self.run)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _check(self, length):
+        if length > self.limit:
+            raise ValueError(
+                f"{self.path}, line {self.line}: longer than {self.limit:,} bytes; "
+                "an NSL-KDD record is a few hundred."
+            )
+
+    def close(self):
+        self.raw.close()
+        super().close()
 
 
 def check_numeric_columns(frame, columns, locate):
@@ -48,13 +116,16 @@ def check_numeric_columns(frame, columns, locate):
     """
     for column in columns:
         raw = frame[column]
-        numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        try:
+            numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        except OverflowError:  # an integer past float range, kept as a Python int
+            numbers = pd.to_numeric(raw.astype(str), errors="coerce").to_numpy(float)
         bad = ~np.isfinite(numbers)
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
             value = raw.iloc[position]
             value = value.item() if isinstance(value, np.generic) else value
-            what = "is empty" if pd.isna(value) else f"holds {value!r}"
+            what = "is empty" if pd.isna(value) else f"holds {shorten(value)}"
             raise ValueError(
                 f"{locate(position)}: column {column!r} {what} "
                 f"({int(bad.sum())} such value(s)); numeric NSL-KDD columns must "
@@ -62,27 +133,57 @@ def check_numeric_columns(frame, columns, locate):
             )
 
 
-def _has_header(path):
-    with open(path, encoding="utf-8") as file:
-        first = file.readline()
+def _first_line(raw, path, widths):
+    """The first line's bytes and text, read within :data:`MAX_LINE_BYTES`.
+
+    Refuses at once a line too long or with more fields than any accepted
+    width, so that no hostile first line reaches pandas.
+    """
+    head = raw.readline(MAX_LINE_BYTES + 1)
+    if len(head) > MAX_LINE_BYTES:
+        raise ValueError(
+            f"{path}, line 1: longer than {MAX_LINE_BYTES:,} bytes; an NSL-KDD "
+            "record is a few hundred."
+        )
+    first = _decode(head, path).removeprefix("\ufeff")
     if not first.strip():
         raise ValueError(f"{path} is empty: expected NSL-KDD records, 41 columns each.")
+    n_fields = first.count(",") + 1
+    if n_fields > max(widths):
+        raise ValueError(
+            f"{path}, line 1: {n_fields:,} comma-separated fields; expected 41 "
+            f"feature columns ({sorted(widths)} columns in all)."
+        )
+    return head, first
+
+
+def _decode(data, path):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path}, line 1: not UTF-8 text (byte {error.start}: "
+            f"{data[error.start : error.start + 1]!r})."
+        ) from None
+
+
+def _has_header(first):
     return first.split(",")[0].strip().lower() == "duration"
 
 
-def _column_names(path, header, widths):
+def _column_names(path, first, header, widths):
     if header:
-        names = pd.read_csv(path, nrows=0).columns.str.strip().tolist()
+        names = [n.strip() for n in first.rstrip("\r\n").split(",")]
         missing = [c for c in FEATURE_NAMES if c not in names]
         extra = [c for c in names if c not in FEATURE_NAMES and c not in _LABEL_NAMES]
         if missing or extra:
             raise ValueError(
                 f"{path}: header must name the 41 NSL-KDD features (optionally "
-                f"attack/label/target and difficulty); missing {missing}, "
-                f"unexpected {extra}."
+                f"attack/label/target and difficulty); missing "
+                f"{_shorten_all(missing)}, unexpected {_shorten_all(extra)}."
             )
         return None
-    width = len(pd.read_csv(path, header=None, nrows=1).columns)
+    width = first.count(",") + 1
     if width not in widths:
         raise ValueError(
             f"{path}: expected 41 feature columns (then the attack name and the "
@@ -102,6 +203,40 @@ def _check_chunk(chunk, path, first_line):
     if empty.any():
         position, k = (int(i[0]) for i in np.nonzero(empty))
         raise ValueError(f"{locate(position)}: column {texts[k]!r} is empty.")
+
+
+def _parsed_chunks(source, path, *, header, names, chunksize, max_width):
+    """Yield pandas' checked chunks of ``source``; return the number of rows."""
+    text_columns = (*CATEGORICAL_FEATURES, "attack", "label", "target")
+    rows = 0
+    try:
+        reader = pd.read_csv(
+            source,
+            encoding="utf-8-sig",
+            header=0 if header else None,
+            names=names,
+            chunksize=chunksize,
+            skipinitialspace=True,
+            dtype=dict.fromkeys(text_columns, str),
+        )
+        chunks = [reader] if chunksize is None else reader
+        first_line = 2 if header else 1
+        for chunk in chunks:
+            chunk.columns = chunk.columns.str.strip()
+            _check_chunk(chunk, path, first_line + rows)
+            rows += len(chunk)
+            yield chunk
+    except pd.errors.ParserError as error:
+        raise ValueError(
+            f"{path}: malformed line, expected {max_width} comma-separated "
+            f"fields at most: {shorten(str(error), 200)}"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start} of a "
+            "block read); save the file as UTF-8."
+        ) from None
+    return rows
 
 
 def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
@@ -132,29 +267,17 @@ def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
         raise ValueError(
             f"chunksize must be a positive int or None, got {chunksize!r}."
         )
-    header = _has_header(path)
-    names = _column_names(path, header, widths)
-    text_columns = (*CATEGORICAL_FEATURES, "attack", "label", "target")
-    try:
-        reader = pd.read_csv(
+    with open(path, "rb") as raw:
+        head, first = _first_line(raw, path, widths)
+        header = _has_header(first)
+        names = _column_names(path, first, header, widths)
+        rows = yield from _parsed_chunks(
+            _BoundedLines(raw, path, head),
             path,
-            header=0 if header else None,
+            header=header,
             names=names,
             chunksize=chunksize,
-            skipinitialspace=True,
-            dtype=dict.fromkeys(text_columns, str),
+            max_width=max(widths),
         )
-        chunks = [reader] if chunksize is None else reader
-        first_line, rows = (2 if header else 1), 0
-        for chunk in chunks:
-            chunk.columns = chunk.columns.str.strip()
-            _check_chunk(chunk, path, first_line + rows)
-            rows += len(chunk)
-            yield chunk
-    except pd.errors.ParserError as error:
-        raise ValueError(
-            f"{path}: malformed line, expected {max(widths)} comma-separated "
-            f"fields at most: {error}"
-        ) from None
     if rows == 0:
         raise ValueError(f"{path} holds no records.")
