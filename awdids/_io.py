@@ -8,7 +8,13 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "write_text_atomic", "write_json_atomic", "prepare_out_dir"]
+__all__ = [
+    "atomic_path",
+    "check_writable",
+    "prepare_out_dir",
+    "write_json_atomic",
+    "write_text_atomic",
+]
 
 
 def _current_umask():
@@ -95,9 +101,26 @@ def write_json_atomic(path, obj):
 
 
 def prepare_out_dir(out):
-    """Create the output folder ``out``; refuse a path that is an existing file."""
+    """Create the output folder ``out``, and prove it writable, before any work.
+
+    Refuses a path that is an existing file, and a folder this process cannot
+    create files in (read-only, not permitted), so that a long run does not
+    fail only when it saves.
+    """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out must be a folder, but {out} is an existing file.")
     out.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        raise ValueError(f"cannot write in {out}: {error.strerror}.") from None
     return out
+
+
+def check_writable(path):
+    """Refuse, before any work, an output ``path`` the atomic writer could not write."""
+    target, through = _write_target(path)
+    if not through:
+        prepare_out_dir(target.parent)

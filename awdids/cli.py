@@ -193,16 +193,14 @@ def _novelty_options(args):
 
 
 def _cmd_train(args):
-    from ._io import prepare_out_dir
+    from ._io import check_writable
     from .datasets import fetch_nsl_kdd
     from .model_file import save_model
     from .novelty import OpenSetClassifier
     from .pipeline import make_awdids_pipeline
 
-    if args.out.is_dir():
-        raise ValueError(f"--out must be a file path, but {args.out} is a folder.")
     novelty = _novelty_options(args)
-    prepare_out_dir(args.out.parent)
+    check_writable(args.out)  # before hours of training, not at save_model
     X, y = fetch_nsl_kdd("train", data_home=args.data_home, return_X_y=True)
     model = make_awdids_pipeline(
         random_state=args.random_state,
@@ -281,13 +279,13 @@ def _cmd_predict(args):
     import numpy as np
     from tqdm.auto import tqdm
 
-    from ._io import atomic_path
+    from ._io import atomic_path, check_writable
     from .datasets._flows import labels_to_categories, read_flow_chunks
     from .evaluation import report_from_counts
     from .model_file import load_model
 
-    if args.out is not None and args.out.is_dir():
-        raise ValueError(f"--out must be a file path, but {args.out} is a folder.")
+    if args.out is not None:
+        check_writable(args.out)
     model = load_model(args.model)
     open_set = hasattr(model, "predict_with_scores")
     if open_set:

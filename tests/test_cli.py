@@ -445,3 +445,27 @@ def test_sigterm_during_predict_removes_the_temporary_file(model_and_records, tm
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 128 + signal.SIGTERM
     assert list(out.parent.iterdir()) == []
+
+
+def test_train_refuses_an_unwritable_out_before_training(tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    import awdids.datasets
+
+    def no_data(*args, **kwargs):
+        raise AssertionError("the data was read before --out was checked")
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(awdids.datasets, "fetch_nsl_kdd", no_data)
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    out = tmp_path / "models" / "m.awdids"
+    assert main(["train", "--out", str(out)]) == 2
+    assert "cannot write in" in capsys.readouterr().err
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    monkeypatch.undo()
+    monkeypatch.setattr(awdids.datasets, "fetch_nsl_kdd", no_data)
+    assert main(["train", "--out", str(folder)]) == 2
+    assert "it is a folder" in capsys.readouterr().err

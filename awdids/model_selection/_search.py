@@ -7,7 +7,7 @@ import os
 from joblib import parallel_config
 from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
 
-from ..pipeline import make_awdids_pipeline
+from ..pipeline import check_pipeline_params, make_awdids_pipeline
 
 __all__ = ["search_pipeline", "summarise_search"]
 
@@ -130,6 +130,10 @@ def search_pipeline(
 
     Raises
     ------
+    ValueError or TypeError
+        A parameter of a step, fixed or in ``param_grid``, that its step
+        refuses (:func:`~awdids.pipeline.check_pipeline_params`), before any
+        fit.
     ImportError
         ``scheduler`` given without the ``distributed`` extra installed.
 
@@ -159,6 +163,7 @@ def search_pipeline(
     pipeline = make_awdids_pipeline(
         random_state=random_state, memory=memory, **pipeline_params
     )
+    check_pipeline_params(pipeline, X, param_grid)  # before any GAN trains
     splitter = (
         StratifiedKFold(cv, shuffle=True, random_state=random_state)
         if isinstance(cv, numbers.Integral)

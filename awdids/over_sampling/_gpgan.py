@@ -316,8 +316,18 @@ class GPGANSampler(BaseOverSampler):
                     f"discrete_groups[{k}] columns must hold only 0 and 1 (one-hot)."
                 )
 
-    def _check_strategy_counts(self):
-        """Whole, non-negative row counts, before any GAN trains."""
+    def _check_params(self, n_features=None):
+        """Refuse bad parameters, without data (``n_features`` checks the groups).
+
+        :func:`awdids.pipeline.check_pipeline_params` calls it before any fit.
+        """
+        self._validate_params()
+        self._check_layer_sizes()
+        self._check_strategy_dict()
+        if n_features is not None:
+            _check_groups(self.discrete_groups, n_features)
+
+    def _check_strategy_dict(self):
         if isinstance(self.sampling_strategy, dict):
             bad = {
                 label: n
@@ -330,6 +340,10 @@ class GPGANSampler(BaseOverSampler):
                     f"sampling_strategy must map classes to non-negative ints; got "
                     f"{bad!r}."
                 )
+
+    def _check_strategy_counts(self):
+        """Whole, non-negative row counts, before any GAN trains."""
+        self._check_strategy_dict()
         for label, n in self.sampling_strategy_.items():
             if not isinstance(n, numbers.Integral) or n < 0:
                 raise ValueError(
