@@ -296,12 +296,15 @@ def _cmd_predict(args):
             f"{model.unknown_label if model.policy == 'unknown' else 'an attack'}"
         )
     # Counts, not rows, so that memory stays flat however large the file.
-    unseen, pair_counts = {}, collections.Counter()
+    unseen, out_of_range, pair_counts = {}, {}, collections.Counter()
     unknown_names = _UnknownNames()
     out = args.out or args.flows.with_suffix(".predictions.csv")
     _refuse_output_over_input(out, {"the model": args.model, "FLOWS": args.flows})
     chunks = read_flow_chunks(
-        args.flows, chunksize=args.chunksize, unseen_counter=unseen
+        args.flows,
+        chunksize=args.chunksize,
+        unseen_counter=unseen,
+        out_of_range_counter=out_of_range,
     )
     # The first chunk is read and checked before the output is created, so a
     # file refused at once leaves nothing behind.
@@ -330,6 +333,14 @@ def _cmd_predict(args):
                 "NSL-KDD vocabulary; encoded as all zeros.",
                 file=sys.stderr,
             )
+    outside = {column: n for column, n in out_of_range.items() if n}
+    if outside:
+        print(
+            f"warning: {sum(outside.values())} value(s) lie outside their column's "
+            f"range (negative counts, rates above 1): {outside}; they are "
+            "classified as they are.",
+            file=sys.stderr,
+        )
     _log(f"wrote {out}")
     if unknown_names.rows:
         print(f"warning: {unknown_names.describe()}", file=sys.stderr)

@@ -12,6 +12,7 @@ from ._schema import (
     CATEGORY_VOCABULARY,
     FEATURE_NAMES,
     NUMERIC_FEATURES,
+    NUMERIC_RANGES,
 )
 from ._taxonomy import ATTACK_CATEGORIES, CATEGORY_NAMES, attack_to_category
 
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_MIRRORS",
     "FEATURE_NAMES",
     "NUMERIC_FEATURES",
+    "NUMERIC_RANGES",
     "SUBSETS",
     "attack_to_category",
     "fetch_nsl_kdd",

@@ -1,9 +1,10 @@
 """A user's NSL-KDD records, in chunks: features, labels and unseen text values."""
 
 import numpy as np
+import pandas as pd
 
 from ._records import read_records
-from ._schema import CATEGORY_VOCABULARY, FEATURE_NAMES
+from ._schema import CATEGORY_VOCABULARY, FEATURE_NAMES, NUMERIC_RANGES
 from ._taxonomy import CATEGORY_NAMES, attack_to_category
 
 __all__ = ["read_flow_chunks", "labels_to_categories"]
@@ -15,18 +16,31 @@ def _count_unseen(chunk, counter):
         counter[column] = counter.get(column, 0) + int(unseen.sum())
 
 
-def read_flow_chunks(path, *, chunksize=50_000, unseen_counter=None):
+def _count_out_of_range(chunk, counter):
+    for column, (low, high) in NUMERIC_RANGES.items():
+        values = pd.to_numeric(chunk[column]).to_numpy(dtype=float)
+        outside = int(np.sum((values < low) | (values > high)))
+        counter[column] = counter.get(column, 0) + outside
+
+
+def read_flow_chunks(
+    path, *, chunksize=50_000, unseen_counter=None, out_of_range_counter=None
+):
     """Yield ``(features, labels)`` DataFrame/Series chunks of an NSL-KDD CSV.
 
     The file has the 41 feature columns, with or without a header line, and
     optionally label columns (attack name or category, difficulty); it is read
     and checked by :func:`~awdids.datasets._records.read_records`. ``labels``
     is None when the file has none. Text values outside the NSL-KDD vocabulary
-    are counted per column into ``unseen_counter`` (a dict).
+    are counted per column into ``unseen_counter`` (a dict), and numbers
+    outside a column's :data:`NUMERIC_RANGES` (a negative count, a rate above 1)
+    into ``out_of_range_counter``.
     """
     for chunk in read_records(path, chunksize=chunksize):
         if unseen_counter is not None:
             _count_unseen(chunk, unseen_counter)
+        if out_of_range_counter is not None:
+            _count_out_of_range(chunk, out_of_range_counter)
         label_column = next(
             (c for c in ("attack", "label", "target") if c in chunk.columns), None
         )

@@ -165,6 +165,12 @@ def parse_nsl_kdd(path):
     ((1, 43), 'http', 'normal')
     """
     (frame,) = read_records(Path(path), widths=(len(_COLUMNS),))
+    missing = [c for c in LABEL_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{path}: an NSL-KDD file needs the label columns {list(LABEL_COLUMNS)} "
+            f"after the 41 features; its header lacks {missing}."
+        )
     return frame
 
 

@@ -205,6 +205,13 @@ def _check_chunk(chunk, path, first_line):
         raise ValueError(f"{locate(position)}: column {texts[k]!r} is empty.")
 
 
+def _strip_text(chunk):
+    """Spaces around a text value (``'tcp '``) are not part of it."""
+    for column in (*CATEGORICAL_FEATURES, "attack", "label", "target"):
+        if column in chunk.columns:
+            chunk[column] = chunk[column].str.strip()
+
+
 def _parsed_chunks(source, path, *, header, names, chunksize, max_width):
     """Yield pandas' checked chunks of ``source``; return the number of rows."""
     text_columns = (*CATEGORICAL_FEATURES, "attack", "label", "target")
@@ -223,6 +230,7 @@ def _parsed_chunks(source, path, *, header, names, chunksize, max_width):
         first_line = 2 if header else 1
         for chunk in chunks:
             chunk.columns = chunk.columns.str.strip()
+            _strip_text(chunk)
             _check_chunk(chunk, path, first_line + rows)
             rows += len(chunk)
             yield chunk

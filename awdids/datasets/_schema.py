@@ -1,6 +1,7 @@
 """The NSL-KDD record layout: column names and the vocabulary of text columns."""
 
 __all__ = [
+    "NUMERIC_RANGES",
     "FEATURE_NAMES",
     "CATEGORICAL_FEATURES",
     "NUMERIC_FEATURES",
@@ -57,6 +58,13 @@ CATEGORICAL_FEATURES = ("protocol_type", "service", "flag")
 
 #: The 38 numeric columns, Min-Max scaled by the preprocessor.
 NUMERIC_FEATURES = tuple(f for f in FEATURE_NAMES if f not in CATEGORICAL_FEATURES)
+
+#: The values each numeric column can hold: durations, byte and connection
+#: counts are non-negative, ``*_rate`` columns are shares in [0, 1].
+NUMERIC_RANGES = {
+    name: (0.0, 1.0 if name.endswith("_rate") else float("inf"))
+    for name in NUMERIC_FEATURES
+}
 
 #: Every value each text column takes in KDDTrain+ and KDDTest+ (3 + 70 + 11),
 #: sorted. The one-hot layout is built from this, not from the data, so train and

@@ -17,6 +17,7 @@ The stages can be read, tested and resumed one at a time:
 import json
 import re
 import time
+import warnings
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -129,12 +130,26 @@ def _slug(name):
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def _load_stage(path, key):
-    if path.is_file():
+def _load_stage(path, key, fields):
+    """The record kept at ``path`` for ``key``, or None to fit again.
+
+    A record of another setting, or a file that is not such a record (damaged,
+    truncated, edited), is refitted, with a warning for the latter.
+    """
+    if not path.is_file():
+        return None
+    try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        if record.get("key") == key:
-            return record
-    return None
+    except (UnicodeDecodeError, ValueError):
+        record = None
+    if not isinstance(record, dict) or not set(fields) <= set(record):
+        warnings.warn(
+            f"{path} is not a stage record (damaged or edited); fitting it again.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return None
+    return record if record.get("key") == key else None
 
 
 def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
@@ -154,7 +169,8 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
         "rows": len(data["y_train"]),
     }
     path = stages / f"seed{seed}-{_slug(name)}.json"
-    if resume and (record := _load_stage(path, key)) is not None:
+    fields = ("key", "rows", "scores", "y_pred")
+    if resume and (record := _load_stage(path, key, fields)) is not None:
         return record, True
     X_fit, y_fit = data["X_train"], data["y_train"]
     if name == "RBF SVM":
@@ -198,7 +214,7 @@ def gan_convergence_stage(X_train_pre, y_train, budget, stages, *, resume=False)
     """Fit the vanilla GAN of Fig 7; return its per-class training history."""
     key = {"awdids": __version__, "stage": "vanilla GAN", "rows": len(y_train)}
     path = stages / "vanilla-gan.json"
-    if resume and (record := _load_stage(path, key)) is not None:
+    if resume and (record := _load_stage(path, key, ("key", "history"))) is not None:
         return record["history"]
     vanilla = GPGANSampler(
         sampling_strategy=PAPER_OVERSAMPLING,

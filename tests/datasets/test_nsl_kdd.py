@@ -119,3 +119,13 @@ def test_a_chunksize_that_is_not_a_positive_int_is_refused(tmp_path, chunksize):
     path = write_subset(tmp_path, "train", [GOOD_LINE])
     with pytest.raises(ValueError, match=rf"chunksize must be .* got {chunksize}"):
         next(read_records(path, chunksize=chunksize))
+
+
+def test_a_file_whose_header_lacks_the_attack_column_is_refused_clearly(tmp_path):
+    from awdids.datasets import FEATURE_NAMES, parse_nsl_kdd
+
+    path = tmp_path / "KDDTrain+.txt"
+    features = GOOD_LINE.rsplit(",", 2)[0]
+    path.write_text(",".join([*FEATURE_NAMES, "difficulty"]) + f"\n{features},20\n")
+    with pytest.raises(ValueError, match=r"its header lacks \['attack'\]"):
+        parse_nsl_kdd(path)

@@ -132,3 +132,23 @@ def test_a_pipe_is_read_once_from_its_start(tmp_path):
     (frame,) = read_records(fifo)
     writer.join(timeout=10)
     assert len(frame) == 3 and frame["duration"].tolist() == [0, 0, 0]
+
+
+def test_spaces_around_a_text_value_are_stripped(tmp_path):
+    path = tmp_path / "flows.csv"
+    path.write_text(RECORD.replace(",tcp,", ",tcp ,").replace(",SF,", ",  SF  ,"))
+    (frame,) = read_records(path)
+    assert frame[["protocol_type", "flag"]].iloc[0].tolist() == ["tcp", "SF"]
+
+
+def test_values_outside_a_column_range_are_counted(tmp_path):
+    from awdids.datasets._flows import read_flow_chunks
+
+    fields = RECORD.split(",")
+    fields[4] = "-5"  # src_bytes: a count
+    fields[24] = "1.5"  # serror_rate: a share
+    path = tmp_path / "flows.csv"
+    path.write_text(RECORD + "\n" + ",".join(fields) + "\n")
+    counts = {}
+    list(read_flow_chunks(path, out_of_range_counter=counts))
+    assert {c: n for c, n in counts.items() if n} == {"src_bytes": 1, "serror_rate": 1}
