@@ -1,5 +1,6 @@
 """Download of a file from a list of mirrors, with retries and a sha256 check."""
 
+import contextlib
 import hashlib
 import http.client
 import math
@@ -99,7 +100,31 @@ def download_file(
         what went wrong with it (checksum mismatches give expected and got).
     """
     check_retry_params(n_retries, delay)
+    created = _new_folders(target_dir)
     os.makedirs(target_dir, exist_ok=True)
+    try:
+        return _download_from_mirrors(
+            filename, target_dir, mirrors, sha256, n_retries, delay, timeout
+        )
+    except BaseException:
+        for folder in created:  # a mistyped data_home leaves nothing behind
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)  # only if still empty
+        raise
+
+
+def _new_folders(path):
+    """The folders ``os.makedirs(path)`` would create, deepest first."""
+    missing, path = [], os.path.abspath(path)
+    while not os.path.exists(path):
+        missing.append(path)
+        path = os.path.dirname(path)
+    return missing
+
+
+def _download_from_mirrors(
+    filename, target_dir, mirrors, sha256, n_retries, delay, timeout
+):
     final_path = os.path.join(target_dir, filename)
     failures = []
     for mirror in mirrors:

@@ -211,3 +211,12 @@ def test_bad_retry_parameters_are_refused_up_front(params, match, tmp_path):
     with pytest.raises(ValueError, match=match):
         download_file("x", tmp_path / "d", mirrors=[], sha256="0", **params)
     assert not (tmp_path / "d").exists()
+
+
+def test_a_failed_download_leaves_no_folder_it_created(tmp_path):
+    typo = tmp_path / "awdids_dta" / "nsl"
+    with pytest.raises(OSError, match="Put KDDTest"):
+        fetch_nsl_kdd(
+            "test", data_home=typo, mirrors="http://127.0.0.1:9/", n_retries=0, delay=0
+        )
+    assert list(tmp_path.iterdir()) == []
