@@ -50,7 +50,9 @@ class TensorBatchIterator:
     >>> from awdids.classification import TensorBatchIterator
     >>> data = Dataset(np.arange(10, dtype=np.float32).reshape(5, 2), np.arange(5))
     >>> [len(X) for X, _ in TensorBatchIterator(data, batch_size=2)]
-    [2, 2, 1]
+    [2, 3]
+    >>> [len(X) for X, _ in TensorBatchIterator(data, batch_size=3)]
+    [3, 2]
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, generator=None):
