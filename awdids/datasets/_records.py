@@ -8,6 +8,7 @@ named by their 1-based line, as an editor shows them; a table's by their 0-based
 position, as ``X.iloc[n]`` reaches them.
 """
 
+import csv
 import io
 
 import numpy as np
@@ -25,6 +26,7 @@ _LABEL_NAMES = {"attack", "label", "target", "difficulty"}
 #: so a hostile line costs bounded memory and time.
 MAX_LINE_BYTES = 64 << 10
 _SHOWN_CHARS = 60
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def shorten(value, limit=_SHOWN_CHARS):
@@ -49,15 +51,21 @@ def _shorten_all(names, limit=10):
 
 
 class _BoundedLines(io.RawIOBase):
-    """A binary file that refuses a line longer than ``limit`` bytes as it is read.
+    """A binary file checked line by line as it is read.
 
-    ``head`` holds bytes already read from ``raw`` (its first line), served
-    first, so that a file is opened and read once: a pipe works too.
+    Each line must fit in ``limit`` bytes and, when ``n_fields`` is given,
+    hold that many comma-separated fields (blank lines pass), so that a
+    hostile line never reaches pandas and a row wider or narrower than the
+    header is refused on its own line instead of shifting columns. ``head``
+    holds bytes already read from ``raw`` (the first line), served first, so
+    that a file is opened and read once: a pipe works too.
     """
 
-    def __init__(self, raw, path, head=b"", limit=MAX_LINE_BYTES):
-        self.raw, self.path, self.limit, self.head = raw, path, limit, head
-        self.run, self.line = 0, 1  # bytes since the last newline; its line
+    def __init__(self, raw, path, head=b"", n_fields=None, limit=MAX_LINE_BYTES):
+        self.raw, self.path, self.head = raw, path, head
+        self.n_fields, self.limit = n_fields, limit
+        # the line being read: its number, bytes and commas so far
+        self.line, self.run, self.commas = 1, 0, 0
 
     def readable(self):
         return True
@@ -67,16 +75,30 @@ class _BoundedLines(io.RawIOBase):
             data, self.head = self.head[: len(buffer)], self.head[len(buffer) :]
         else:
             data = self.raw.read(len(buffer))
-        for piece in data.split(b"\n")[:-1]:
-            self._check(self.run + len(piece))
-            self.run = 0
-            self.line += 1
-        self.run += len(data) - (data.rfind(b"\n") + 1)
-        self._check(self.run)
+        if not data and self.run:  # the end: the last line had no newline
+            self._end_line(b"")
+        *complete, rest = data.split(b"\n")
+        for piece in complete:
+            self._end_line(piece)
+        self.run += len(rest)
+        self.commas += rest.count(b",")
+        self._check_length(self.run)
         buffer[: len(data)] = data
         return len(data)
 
-    def _check(self, length):
+    def _end_line(self, piece):
+        length = self.run + len(piece)
+        self._check_length(length)
+        blank = self.run == 0 and not piece.strip()
+        fields = self.commas + piece.count(b",") + 1
+        if self.n_fields is not None and not blank and fields != self.n_fields:
+            raise ValueError(
+                f"{self.path}, line {self.line}: {fields} comma-separated fields, "
+                f"where line 1 has {self.n_fields}."
+            )
+        self.line, self.run, self.commas = self.line + 1, 0, 0
+
+    def _check_length(self, length):
         if length > self.limit:
             raise ValueError(
                 f"{self.path}, line {self.line}: longer than {self.limit:,} bytes; "
@@ -120,7 +142,7 @@ def check_numeric_columns(frame, columns, locate):
             numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         except OverflowError:  # an integer past float range, kept as a Python int
             numbers = pd.to_numeric(raw.astype(str), errors="coerce").to_numpy(float)
-        bad = ~np.isfinite(numbers)
+        bad = ~np.isfinite(numbers) | (np.abs(numbers) > _FLOAT32_MAX)
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
             value = raw.iloc[position]
@@ -129,7 +151,7 @@ def check_numeric_columns(frame, columns, locate):
             raise ValueError(
                 f"{locate(position)}: column {column!r} {what} "
                 f"({int(bad.sum())} such value(s)); numeric NSL-KDD columns must "
-                "hold finite numbers."
+                "hold finite numbers within float32 range (the model's)."
             )
 
 
@@ -167,13 +189,21 @@ def _decode(data, path):
         ) from None
 
 
-def _has_header(first):
-    return first.split(",")[0].strip().lower() == "duration"
+def _header_layout(first):
+    """Whether line 1 is a header, and whether it leads with an unnamed index.
+
+    ``DataFrame.to_csv()`` writes its index as a first column with an empty
+    name; such a column is read as the index and dropped.
+    """
+    fields = [f.strip().lower() for f in first.split(",")[:2]]
+    if fields[0] == "duration":
+        return True, False
+    return (True, True) if fields == ["", "duration"] else (False, False)
 
 
-def _column_names(path, first, header, widths):
+def _column_names(path, first, header, widths, index=False):
     if header:
-        names = [n.strip() for n in first.rstrip("\r\n").split(",")]
+        names = [n.strip() for n in first.rstrip("\r\n").split(",")[int(index) :]]
         missing = [c for c in FEATURE_NAMES if c not in names]
         extra = [c for c in names if c not in FEATURE_NAMES and c not in _LABEL_NAMES]
         if missing or extra:
@@ -186,15 +216,15 @@ def _column_names(path, first, header, widths):
     width = first.count(",") + 1
     if width not in widths:
         raise ValueError(
-            f"{path}: expected 41 feature columns (then the attack name and the "
-            f"difficulty: {sorted(widths)} columns in all), got {width} columns."
+            f"{path}, line 1: expected 41 feature columns (then the attack name "
+            f"and the difficulty: {sorted(widths)} columns in all), got {width}."
         )
     return list(FEATURE_NAMES) + list(LABEL_COLUMNS[: width - len(FEATURE_NAMES)])
 
 
-def _check_chunk(chunk, path, first_line):
+def _check_chunk(chunk, path, lines):
     def locate(position):
-        return f"{path}, line {first_line + position}"
+        return f"{path}, line {lines[position]}"
 
     numeric = [*NUMERIC_FEATURES, *(["difficulty"] if "difficulty" in chunk else [])]
     check_numeric_columns(chunk, numeric, locate)
@@ -212,27 +242,41 @@ def _strip_text(chunk):
             chunk[column] = chunk[column].str.strip()
 
 
-def _parsed_chunks(source, path, *, header, names, chunksize, max_width):
-    """Yield pandas' checked chunks of ``source``; return the number of rows."""
+def _parsed_chunks(source, path, *, header, index, names, chunksize, max_width):
+    """Yield pandas' checked chunks of ``source``; return the number of records.
+
+    Blank lines are read (so that every row keeps its line number for the
+    messages) and dropped; fields are never quoted in these files, so a quote
+    is a character and a line is a record.
+    """
     text_columns = (*CATEGORICAL_FEATURES, "attack", "label", "target")
-    rows = 0
+    lines_read, records = 0, 0
     try:
         reader = pd.read_csv(
             source,
             encoding="utf-8-sig",
             header=0 if header else None,
             names=names,
+            index_col=0 if index else False,
             chunksize=chunksize,
             skipinitialspace=True,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_NONE,
             dtype=dict.fromkeys(text_columns, str),
         )
         chunks = [reader] if chunksize is None else reader
         first_line = 2 if header else 1
         for chunk in chunks:
+            lines = first_line + lines_read + np.arange(len(chunk))
+            lines_read += len(chunk)
+            blank = chunk.isna().all(axis=1).to_numpy()
+            chunk = chunk[~blank].reset_index(drop=True)
+            if chunk.empty:
+                continue
             chunk.columns = chunk.columns.str.strip()
             _strip_text(chunk)
-            _check_chunk(chunk, path, first_line + rows)
-            rows += len(chunk)
+            _check_chunk(chunk, path, lines[~blank])
+            records += len(chunk)
             yield chunk
     except pd.errors.ParserError as error:
         raise ValueError(
@@ -244,7 +288,7 @@ def _parsed_chunks(source, path, *, header, names, chunksize, max_width):
             f"{path}: not UTF-8 text ({error.reason} at byte {error.start} of a "
             "block read); save the file as UTF-8."
         ) from None
-    return rows
+    return records
 
 
 def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
@@ -277,12 +321,13 @@ def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
         )
     with open(path, "rb") as raw:
         head, first = _first_line(raw, path, widths)
-        header = _has_header(first)
-        names = _column_names(path, first, header, widths)
+        header, index = _header_layout(first)
+        names = _column_names(path, first, header, widths, index)
         rows = yield from _parsed_chunks(
-            _BoundedLines(raw, path, head),
+            _BoundedLines(raw, path, head, n_fields=first.count(",") + 1),
             path,
             header=header,
+            index=index,
             names=names,
             chunksize=chunksize,
             max_width=max(widths),

@@ -7,6 +7,7 @@ first line of a million commas, before this check) fails.
 """
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -106,7 +107,8 @@ def test_an_integer_of_310_digits_names_its_line_and_column_shortened(tmp_path):
 
 
 def test_non_utf8_bytes_name_the_file(tmp_path):
-    message = _refusal(tmp_path, (RECORD + "\n").encode() + b"\xff\xfe,1\n")
+    bad = RECORD.replace(",ftp_data,", ",ftp\xff,").encode("latin-1")
+    message = _refusal(tmp_path, (RECORD + "\n").encode() + bad + b"\n")
     assert "flows.csv" in message and "UTF-8" in message
 
 
@@ -152,3 +154,56 @@ def test_values_outside_a_column_range_are_counted(tmp_path):
     counts = {}
     list(read_flow_chunks(path, out_of_range_counter=counts))
     assert {c: n for c, n in counts.items() if n} == {"src_bytes": 1, "serror_rate": 1}
+
+
+def _bad(record, position, value):
+    fields = record.split(",")
+    fields[position] = value
+    return ",".join(fields)
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        (HEADER + "\n", "holds no records"),
+        (
+            HEADER + "\n" + RECORD + ",x,y\n",
+            "line 2: 43 comma-separated fields, where line 1 has 41",
+        ),
+        (RECORD + "\n" + RECORD + ",extra\n", "line 2: 42 comma-separated fields"),
+        (
+            RECORD + "\n\n\n" + _bad(RECORD, 4, "abc") + "\n",
+            "line 4: column 'src_bytes' holds 'abc'",
+        ),
+        (
+            RECORD + "\n" + _bad(RECORD, 2, '"ftp\nx"') + "\n",
+            "line 2: 3 comma-separated fields",
+        ),
+        (
+            RECORD + "\n" + _bad(RECORD, 4, "1e308") + "\n",
+            "line 2: column 'src_bytes' holds 1e\\+308.*float32",
+        ),
+    ],
+    ids=[
+        "header only",
+        "wider than header",
+        "wider than line 1",
+        "after blank lines",
+        "quoted newline",
+        "past float32",
+    ],
+)
+def test_refusals_name_the_physical_line(text, match, tmp_path):
+    assert re.search(match, _refusal(tmp_path, text.encode()))
+
+
+def test_blank_lines_are_skipped_and_an_index_column_is_dropped(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame([RECORD.split(",")] * 2, columns=list(FEATURE_NAMES))
+    path = tmp_path / "to_csv.csv"
+    frame.to_csv(path)  # pandas' default: an unnamed index column first
+    path.write_text(path.read_text() + "\n\n")
+    (read,) = read_records(path)
+    assert list(read.columns) == list(FEATURE_NAMES) and len(read) == 2
+    assert read["service"].tolist() == ["ftp_data", "ftp_data"]
