@@ -6,6 +6,7 @@ from sklearn.decomposition import PCA
 from ..classification import AWDConvLSTMClassifier
 from ..over_sampling import AddRows, GPGANSampler
 from ..preprocessing import make_nsl_kdd_preprocessor, nsl_kdd_one_hot_groups
+from ._checks import _check_names
 
 __all__ = ["make_awdids_pipeline", "PAPER_OVERSAMPLING", "PAPER_PCA_COMPONENTS"]
 
@@ -76,4 +77,5 @@ def make_awdids_pipeline(*, random_state=None, memory=None, verbose=False, **par
         memory=memory,
         verbose=verbose,
     )
+    _check_names(pipeline, params)
     return pipeline.set_params(**params)

@@ -1,5 +1,6 @@
 """Every step's parameters checked before any step is fitted."""
 
+import difflib
 import inspect
 import numbers
 
@@ -45,6 +46,25 @@ def _width_after(name, step, X_probe, n_features):
         return None, None
     probe = clone(step).fit_transform(X_probe)
     return probe.shape[1], probe
+
+
+def _skorch_prefixed(pipeline, name, valid):
+    """``clf__optimizer__weight_decay``: skorch routes ``optimizer__*`` (and its
+    other prefixes) to a part it builds, so such names are never listed."""
+    step, _, rest = name.partition("__")
+    is_net = hasattr(dict(pipeline.steps).get(step), "prefixes_")
+    return is_net and "__" in rest and f"{step}__{rest.partition('__')[0]}" in valid
+
+
+def _check_names(pipeline, params):
+    """Refuse a parameter name the pipeline lacks, in one line, with a suggestion."""
+    valid = pipeline.get_params(deep=True)
+    for name in params:
+        if name in valid or _skorch_prefixed(pipeline, name, valid):
+            continue
+        close = difflib.get_close_matches(name, list(valid), n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise ValueError(f"{name!r} is not a parameter of the pipeline{hint}")
 
 
 def _located(error, where):
@@ -120,6 +140,7 @@ def check_pipeline_params(pipeline, X=None, param_grid=None):
     candidate {'clf__weight_drop': 5}: step 'clf': The 'weight_d
     """
     for candidate in ParameterGrid(param_grid or {}):
+        _check_names(pipeline, candidate)
         try:
             _check_one(clone(pipeline).set_params(**candidate), X)
         except (ValueError, TypeError) as error:

@@ -36,6 +36,7 @@ BENCHMARKS = (
     "bench_predict_stream",
     "bench_novelty",
     "bench_knn_reference",
+    "bench_hostile_inputs",
 )
 REPRODUCE = "reproduce"
 PAPER_PIPELINE = "AWD-CNN-LSTM + GP-GAN"

@@ -62,3 +62,17 @@ def test_good_parameters_pass_and_nothing_is_fitted(nsl_kdd_like_data):
     check_pipeline_params(pipeline, X, {"clf__weight_drop": [0.0, 0.4]})
     assert not hasattr(pipeline[-1], "module_")
     assert not hasattr(pipeline.named_steps["pca"], "components_")
+
+
+def test_a_mistyped_name_is_refused_in_one_line_with_a_suggestion():
+    with pytest.raises(ValueError) as error:
+        make_awdids_pipeline(clf__weight_dorp=0.1)
+    message = str(error.value)
+    assert "\n" not in message and "did you mean clf__weight_drop" in message
+
+
+def test_skorch_prefixed_parameters_pass_the_name_check():
+    pipeline = make_awdids_pipeline(
+        clf__optimizer__weight_decay=1e-4, clf__callbacks__early_stopping__patience=3
+    )
+    assert pipeline.get_params()["clf__optimizer__weight_decay"] == 1e-4
