@@ -80,7 +80,7 @@ def test_works_or_raises_a_clear_error(train, test):
     assert np.isfinite(out).all()
 
 
-@pytest.mark.parametrize("bad", [np.nan, np.inf, "abc"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, "abc", int("1" * 310), 1e300])
 def test_bad_numeric_value_is_named_by_column_and_row(bad):
     row = {name: 1.0 for name in NUMERIC_FEATURES}
     row.update(protocol_type="tcp", service="http", flag="SF")
