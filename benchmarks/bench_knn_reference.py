@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _results import Report, default_out  # benchmarks/ is on sys.path
+from _folds import kddtrain_novel_attack_splits  # benchmarks/ is on sys.path
+from _results import Report, default_out
 
-from awdids.datasets import CATEGORY_NAMES, fetch_nsl_kdd
+from awdids.datasets import CATEGORY_NAMES
 from awdids.evaluation import known_novel_scores, make_baselines
-from awdids.model_selection import NovelAttackKFold
 from awdids.novelty import OpenSetClassifier
 
 NAME = "bench_knn_reference"
@@ -73,12 +73,8 @@ def main():
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--out", type=Path, default=default_out(NAME))
     args = parser.parse_args()
-    data = fetch_nsl_kdd("train")
-    X, y, attack = data.data, data.target.to_numpy(), np.asarray(data.attack)
     runs = []
-    for fold, (train, test) in enumerate(NovelAttackKFold(3).split(X, y, attack)):
-        print(f"fold {fold}: {len(train)} training rows, {len(test)} held out")
-        split = (X.iloc[train], y[train], X.iloc[test], y[test], attack[test])
+    for split in kddtrain_novel_attack_splits():
         runs.append(fold_run(*split, args.false_alarm_rate, args.random_state))
     report = Report(
         NAME,

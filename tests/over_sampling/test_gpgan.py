@@ -164,10 +164,7 @@ def test_mixed_precision_draws_close_rows_from_the_same_generator():
     np.testing.assert_allclose(fast.mean(axis=0), exact.mean(axis=0), atol=0.01)
 
 
-def test_clone_and_pickle():
-    X, y = make_data()
-    sampler, _, _ = fit_minor(X, y)
-    assert clone(sampler).get_params() == sampler.get_params()
+def _assert_pickle_keeps_weights_and_rows(sampler):
     restored = pickle.loads(pickle.dumps(sampler))
     # the same generator weights and random state: the very same next rows
     np.testing.assert_array_equal(
@@ -178,6 +175,13 @@ def test_clone_and_pickle():
         sampler.generators_["minor"].parameters(),
     ):
         assert torch.equal(a, b)
+
+
+def test_clone_and_pickle():
+    X, y = make_data()
+    sampler, _, _ = fit_minor(X, y)
+    assert clone(sampler).get_params() == sampler.get_params()
+    _assert_pickle_keeps_weights_and_rows(sampler)
 
 
 def test_sample_before_fit_resample_names_fit_resample():
@@ -265,16 +269,7 @@ def test_cuda_end_to_end():
     minor = X[y == "minor"]
     assert (synthetic >= minor.min(axis=0)).all()
     assert (synthetic <= minor.max(axis=0)).all()
-    restored = pickle.loads(pickle.dumps(sampler))
-    # the same generator weights and random state: the very same next rows
-    np.testing.assert_array_equal(
-        restored.sample(50, "minor"), sampler.sample(50, "minor")
-    )
-    for a, b in zip(
-        restored.generators_["minor"].parameters(),
-        sampler.generators_["minor"].parameters(),
-    ):
-        assert torch.equal(a, b)
+    _assert_pickle_keeps_weights_and_rows(sampler)
 
 
 def test_monitoring_changes_neither_the_generators_nor_the_rows():

@@ -1,0 +1,20 @@
+"""The NovelAttackKFold folds of KDDTrain+ that the novelty benchmarks score on."""
+
+import numpy as np
+
+from awdids.datasets import fetch_nsl_kdd
+from awdids.model_selection import NovelAttackKFold
+
+
+def kddtrain_novel_attack_splits(n_splits=3):
+    """Yield ``(X_train, y_train, X_test, y_test, attack_test)`` for each fold.
+
+    Each fold's test rows hold attack types its training rows never show, plus
+    one ``n_splits``-th of the normal rows; KDDTest+ is never read.
+    """
+    data = fetch_nsl_kdd("train")
+    X, y, attack = data.data, data.target.to_numpy(), np.asarray(data.attack)
+    cv = NovelAttackKFold(n_splits)
+    for fold, (train, test) in enumerate(cv.split(X, y, attack)):
+        print(f"fold {fold}: {len(train)} training rows, {len(test)} held out")
+        yield X.iloc[train], y[train], X.iloc[test], y[test], attack[test]
