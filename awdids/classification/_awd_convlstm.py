@@ -293,6 +293,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         num_layers=4,
         weight_drop=0.2,
         head_hidden=(128, 64),
+        classes=None,
         class_weight=None,
         validation_fraction=0.1,
         criterion=torch.nn.CrossEntropyLoss,
@@ -324,6 +325,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             device=device,
             warm_start=warm_start,
             verbose=verbose,
+            classes=classes,
             **kwargs,
         )
         self.input_shape = input_shape
