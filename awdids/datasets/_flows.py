@@ -44,7 +44,7 @@ def read_flow_chunks(
         label_column = next(
             (c for c in ("attack", "label", "target") if c in chunk.columns), None
         )
-        labels = None if label_column is None else chunk[label_column].str.strip()
+        labels = None if label_column is None else chunk[label_column]
         yield chunk[list(FEATURE_NAMES)], labels
 
 

@@ -10,6 +10,7 @@ position, as ``X.iloc[n]`` reaches them.
 
 import csv
 import io
+import operator
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ _LABEL_NAMES = {"attack", "label", "target", "difficulty"}
 MAX_LINE_BYTES = 64 << 10
 _SHOWN_CHARS = 60
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+_COMMA_COUNT = operator.methodcaller("count", b",")
 
 
 def shorten(value, limit=_SHOWN_CHARS):
@@ -77,14 +79,31 @@ class _BoundedLines(io.RawIOBase):
             data = self.raw.read(len(buffer))
         if not data and self.run:  # the end: the last line had no newline
             self._end_line(b"")
-        *complete, rest = data.split(b"\n")
-        for piece in complete:
-            self._end_line(piece)
+        pieces = data.split(b"\n")
+        rest = pieces.pop()  # the start of a line that goes on in the next block
+        if pieces:
+            self._end_line(pieces[0])  # it ends the line of the previous block
+            self._end_lines(pieces[1:])
         self.run += len(rest)
         self.commas += rest.count(b",")
         self._check_length(self.run)
         buffer[: len(data)] = data
         return len(data)
+
+    def _end_lines(self, pieces):
+        """Whole lines of one block: checked in C when all are well-formed."""
+        fine = not pieces or (
+            max(map(len, pieces)) <= self.limit
+            and (
+                self.n_fields is None
+                or set(map(_COMMA_COUNT, pieces)) == {self.n_fields - 1}
+            )
+        )
+        if fine:
+            self.line += len(pieces)
+            return
+        for piece in pieces:  # a blank or bad line: find and name it
+            self._end_line(piece)
 
     def _end_line(self, piece):
         length = self.run + len(piece)
@@ -236,10 +255,20 @@ def _check_chunk(chunk, path, lines):
 
 
 def _strip_text(chunk):
-    """Spaces around a text value (``'tcp '``) are not part of it."""
+    """Spaces around a text value (``'tcp '``) are not part of it.
+
+    Text columns hold few distinct values, so those are stripped, not the rows.
+    """
     for column in (*CATEGORICAL_FEATURES, "attack", "label", "target"):
         if column in chunk.columns:
-            chunk[column] = chunk[column].str.strip()
+            values = chunk[column]
+            spaced = {
+                value: value.strip()
+                for value in pd.unique(values)
+                if isinstance(value, str) and value != value.strip()
+            }
+            if spaced:
+                chunk[column] = values.replace(spaced)
 
 
 def _parsed_chunks(source, path, *, header, index, names, chunksize, max_width):
