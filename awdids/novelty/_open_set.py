@@ -58,13 +58,17 @@ def _rank_below(calibration, values):
     return np.searchsorted(calibration, values, side="left") / len(calibration)
 
 
-def _flags_at_least_one(false_alarm_rate, n_normal):
-    """Whether the conformal threshold at this rate exists for ``n_normal`` rows."""
-    return int(np.floor(false_alarm_rate * (n_normal + 1))) >= 1
+def _conformal_rank(false_alarm_rate, n_normal):
+    """``k = floor(false_alarm_rate * (n + 1))``, robust to the product's rounding.
+
+    ``0.29 * 100`` is ``28.999999999999996`` in floating point; a rate given as
+    ``k / (n + 1)`` must still give ``k``.
+    """
+    return int(np.floor(false_alarm_rate * (n_normal + 1) + 1e-9))
 
 
 def _refuse_unreachable_rate(false_alarm_rate, n_normal, where):
-    if not _flags_at_least_one(false_alarm_rate, n_normal):
+    if _conformal_rank(false_alarm_rate, n_normal) < 1:
         raise ValueError(
             f"false_alarm_rate={false_alarm_rate} cannot be reached with {n_normal} "
             f"{where}: the smallest rate they can calibrate is 1/(n + 1) = "
@@ -107,7 +111,7 @@ def conformal_threshold(normal_novelty, false_alarm_rate):
     """
     values = np.sort(np.asarray(normal_novelty, dtype=float))
     _refuse_unreachable_rate(false_alarm_rate, len(values), "held-out normal rows")
-    k = int(np.floor(false_alarm_rate * (len(values) + 1)))
+    k = _conformal_rank(false_alarm_rate, len(values))
     return float(values[len(values) - k])
 
 

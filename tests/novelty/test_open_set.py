@@ -294,3 +294,11 @@ def test_reference_size_keeps_a_seeded_subsample_of_the_normal_rows():
     assert np.array_equal(reference, again.score_states_["knn"]["reference"])
     # it still flags the unseen type
     assert np.mean(clf.predict(novel_rows()) == "unknown") > 0.95
+
+
+def test_a_rate_of_exactly_k_over_n_plus_one_gives_k():
+    from awdids.novelty._open_set import conformal_threshold
+
+    values = np.arange(99.0)  # n = 99: 0.29 * 100 rounds below 29 in floating point
+    assert conformal_threshold(values, 0.29) == values[99 - 29]
+    assert conformal_threshold(values, 1 / 100) == values[98]
