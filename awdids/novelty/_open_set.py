@@ -406,8 +406,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             estimator=Bunch(fit=fit_params), splitter=Bunch(split={"groups": groups})
         )
 
-    def _record_calibration(self, folds, threshold):
-        novelty = [self._novelty(f["raw"]) for f in folds]
+    def _record_calibration(self, folds, novelty, threshold):
         self.calibration_ = {
             "false_alarm_rate": [
                 float(np.mean(n[f["is_normal"]] > threshold))
@@ -474,12 +473,13 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
             for name in names
         }
+        novelty = [self._novelty(f["raw"]) for f in folds]
         normal_novelty = np.concatenate(
-            [self._novelty(f["raw"])[f["is_normal"]] for f in folds]
+            [n[f["is_normal"]] for n, f in zip(novelty, folds)]
         )
         threshold = conformal_threshold(normal_novelty, self.false_alarm_rate)
         self.offset_ = 1.0 - threshold
-        self._record_calibration(folds, threshold)
+        self._record_calibration(folds, novelty, threshold)
         params = _check_method_params(X, params=routed.estimator.fit)
         self.estimator_ = clone(self.estimator).fit(X, y, **params)
         self.score_states_ = self._fit_scores(self.estimator_, X, y, names, seed)

@@ -257,19 +257,26 @@ def test_metadata_routing_sends_groups_to_the_splitter_and_weights_on_request():
             unrequested.fit(X, y, sample_weight=weight)
 
 
+class _TextForest(RandomForestClassifier):
+    """A forest that says it takes strings, as a pipeline with an encoder does."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        return tags
+
+
 def test_tags_follow_the_wrapped_estimator():
-    from sklearn.compose import make_column_transformer
-    from sklearn.preprocessing import OneHotEncoder
+    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.utils import get_tags
 
-    text = make_pipeline(
-        make_column_transformer((OneHotEncoder(), [0])), LogisticRegression()
-    )
-    assert (
-        get_tags(OpenSetClassifier(text)).input_tags.string
-        == get_tags(text).input_tags.string
-    )
-    assert not get_tags(OpenSetClassifier(forest())).input_tags.sparse
+    # OpenSetClassifier's own defaults are string=False and allow_nan=False
+    assert get_tags(OpenSetClassifier(_TextForest())).input_tags.string
+    assert not get_tags(OpenSetClassifier(forest())).input_tags.string
+    hgb = OpenSetClassifier(HistGradientBoostingClassifier())
+    assert get_tags(hgb).input_tags.allow_nan
+    assert not get_tags(OpenSetClassifier(LogisticRegression())).input_tags.allow_nan
+    assert not get_tags(hgb).input_tags.sparse
 
 
 def test_n_jobs_gives_the_same_threshold_as_one_job():
