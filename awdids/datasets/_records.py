@@ -22,6 +22,7 @@ __all__ = ["check_numeric_columns", "read_records", "LABEL_COLUMNS"]
 #: The columns after the 41 features in the official files.
 LABEL_COLUMNS = ("attack", "difficulty")
 _LABEL_NAMES = {"attack", "label", "target", "difficulty"}
+_TEXT_COLUMNS = (*CATEGORICAL_FEATURES, "attack", "label", "target")
 #: The longest line read. An NSL-KDD record takes about 150 bytes and the
 #: header about 700; past this a file is refused before pandas tokenises it,
 #: so a hostile line costs bounded memory and time.
@@ -124,10 +125,6 @@ class _BoundedLines(io.RawIOBase):
                 "an NSL-KDD record is a few hundred."
             )
 
-    def close(self):
-        self.raw.close()
-        super().close()
-
 
 def check_numeric_columns(frame, columns, locate):
     """Refuse an empty, non-numeric or infinite value in ``columns`` of ``frame``.
@@ -174,11 +171,11 @@ def check_numeric_columns(frame, columns, locate):
             )
 
 
-def _first_line(raw, path, widths):
+def _first_line(raw, path):
     """The first line's bytes and text, read within :data:`MAX_LINE_BYTES`.
 
-    Refuses at once a line too long or with more fields than any accepted
-    width, so that no hostile first line reaches pandas.
+    A longer line is refused at once, so that no hostile first line reaches
+    pandas; its fields are checked by :func:`_column_names`.
     """
     head = raw.readline(MAX_LINE_BYTES + 1)
     if len(head) > MAX_LINE_BYTES:
@@ -189,12 +186,6 @@ def _first_line(raw, path, widths):
     first = _decode(head, path).removeprefix("\ufeff")
     if not first.strip():
         raise ValueError(f"{path} is empty: expected NSL-KDD records, 41 columns each.")
-    n_fields = first.count(",") + 1
-    if n_fields > max(widths):
-        raise ValueError(
-            f"{path}, line 1: {n_fields:,} comma-separated fields; expected 41 "
-            f"feature columns ({sorted(widths)} columns in all)."
-        )
     return head, first
 
 
@@ -220,7 +211,7 @@ def _header_layout(first):
     return (True, True) if fields == ["", "duration"] else (False, False)
 
 
-def _column_names(path, first, header, widths, index=False):
+def _column_names(path, first, n_fields, header, widths, index=False):
     if header:
         names = [n.strip() for n in first.rstrip("\r\n").split(",")[int(index) :]]
         missing = [c for c in FEATURE_NAMES if c not in names]
@@ -232,13 +223,12 @@ def _column_names(path, first, header, widths, index=False):
                 f"{_shorten_all(missing)}, unexpected {_shorten_all(extra)}."
             )
         return None
-    width = first.count(",") + 1
-    if width not in widths:
+    if n_fields not in widths:
         raise ValueError(
             f"{path}, line 1: expected 41 feature columns (then the attack name "
-            f"and the difficulty: {sorted(widths)} columns in all), got {width}."
+            f"and the difficulty: {sorted(widths)} columns in all), got {n_fields:,}."
         )
-    return list(FEATURE_NAMES) + list(LABEL_COLUMNS[: width - len(FEATURE_NAMES)])
+    return list(FEATURE_NAMES) + list(LABEL_COLUMNS[: n_fields - len(FEATURE_NAMES)])
 
 
 def _check_chunk(chunk, path, lines):
@@ -259,7 +249,7 @@ def _strip_text(chunk):
 
     Text columns hold few distinct values, so those are stripped, not the rows.
     """
-    for column in (*CATEGORICAL_FEATURES, "attack", "label", "target"):
+    for column in _TEXT_COLUMNS:
         if column in chunk.columns:
             values = chunk[column]
             spaced = {
@@ -271,14 +261,13 @@ def _strip_text(chunk):
                 chunk[column] = values.replace(spaced)
 
 
-def _parsed_chunks(source, path, *, header, index, names, chunksize, max_width):
+def _parsed_chunks(source, path, *, header, index, names, chunksize):
     """Yield pandas' checked chunks of ``source``; return the number of records.
 
     Blank lines are read (so that every row keeps its line number for the
     messages) and dropped; fields are never quoted in these files, so a quote
     is a character and a line is a record.
     """
-    text_columns = (*CATEGORICAL_FEATURES, "attack", "label", "target")
     lines_read, records = 0, 0
     try:
         reader = pd.read_csv(
@@ -291,7 +280,7 @@ def _parsed_chunks(source, path, *, header, index, names, chunksize, max_width):
             skipinitialspace=True,
             skip_blank_lines=False,
             quoting=csv.QUOTE_NONE,
-            dtype=dict.fromkeys(text_columns, str),
+            dtype=dict.fromkeys(_TEXT_COLUMNS, str),
         )
         chunks = [reader] if chunksize is None else reader
         first_line = 2 if header else 1
@@ -307,11 +296,8 @@ def _parsed_chunks(source, path, *, header, index, names, chunksize, max_width):
             _check_chunk(chunk, path, lines[~blank])
             records += len(chunk)
             yield chunk
-    except pd.errors.ParserError as error:
-        raise ValueError(
-            f"{path}: malformed line, expected {max_width} comma-separated "
-            f"fields at most: {shorten(str(error), 200)}"
-        ) from None
+    except pd.errors.ParserError as error:  # widths are checked line by line first
+        raise ValueError(f"{path}: malformed CSV: {shorten(str(error), 200)}") from None
     except UnicodeDecodeError as error:
         raise ValueError(
             f"{path}: not UTF-8 text ({error.reason} at byte {error.start} of a "
@@ -349,17 +335,17 @@ def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
             f"chunksize must be a positive int or None, got {chunksize!r}."
         )
     with open(path, "rb") as raw:
-        head, first = _first_line(raw, path, widths)
+        head, first = _first_line(raw, path)
+        n_fields = first.count(",") + 1
         header, index = _header_layout(first)
-        names = _column_names(path, first, header, widths, index)
+        names = _column_names(path, first, n_fields, header, widths, index)
         rows = yield from _parsed_chunks(
-            _BoundedLines(raw, path, head, n_fields=first.count(",") + 1),
+            _BoundedLines(raw, path, head, n_fields=n_fields),
             path,
             header=header,
             index=index,
             names=names,
             chunksize=chunksize,
-            max_width=max(widths),
         )
     if rows == 0:
         raise ValueError(f"{path} holds no records.")

@@ -207,3 +207,15 @@ def test_blank_lines_are_skipped_and_an_index_column_is_dropped(tmp_path):
     (read,) = read_records(path)
     assert list(read.columns) == list(FEATURE_NAMES) and len(read) == 2
     assert read["service"].tolist() == ["ftp_data", "ftp_data"]
+
+
+def test_an_index_column_before_the_features_and_labels_is_dropped(tmp_path):
+    import pandas as pd
+
+    columns = [*FEATURE_NAMES, "attack", "difficulty"]
+    frame = pd.DataFrame([GOOD_LINE.split(",")] * 2, columns=columns)
+    path = tmp_path / "labelled.csv"
+    frame.to_csv(path)  # 1 + 43 fields a line
+    (read,) = read_records(path)
+    assert list(read.columns) == columns
+    assert read["attack"].tolist() == ["normal", "normal"]
