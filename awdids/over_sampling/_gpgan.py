@@ -319,13 +319,18 @@ class GPGANSampler(BaseOverSampler):
     def _check_params(self, n_features=None):
         """Refuse bad parameters, without data (``n_features`` checks the groups).
 
-        :func:`awdids.pipeline.check_pipeline_params` calls it before any fit.
+        :func:`awdids.pipeline.check_pipeline_params` calls it before any fit;
+        ``fit_resample`` runs the same checks but the constraints, which
+        imbalanced-learn has validated by then.
         """
         self._validate_params()
-        self._check_layer_sizes()
-        self._check_strategy_dict()
+        self._check_values()
         if n_features is not None:
             _check_groups(self.discrete_groups, n_features)
+
+    def _check_values(self):
+        self._check_layer_sizes()
+        self._check_strategy_dict()
 
     def _check_strategy_dict(self):
         if isinstance(self.sampling_strategy, dict):
@@ -342,8 +347,7 @@ class GPGANSampler(BaseOverSampler):
                 )
 
     def _check_strategy_counts(self):
-        """Whole, non-negative row counts, before any GAN trains."""
-        self._check_strategy_dict()
+        """Whole, non-negative row counts from any strategy, before a GAN trains."""
         for label, n in self.sampling_strategy_.items():
             if not isinstance(n, numbers.Integral) or n < 0:
                 raise ValueError(
@@ -352,7 +356,7 @@ class GPGANSampler(BaseOverSampler):
                 )
 
     def _fit_resample(self, X, y):
-        self._check_layer_sizes()
+        self._check_values()
         self._check_strategy_counts()
         groups = _check_groups(self.discrete_groups, X.shape[1])
         self._check_class_data(X, y, groups)
