@@ -78,21 +78,17 @@ def _check_one(pipeline, X):
         None if X is None else _safe_indexing(X, np.arange(min(_PROBE_ROWS, len(X))))
     )
     n_features = None if X is None else np.shape(X)[1]
-    *transformers, (last_name, last) = pipeline.steps
-    for name, step in transformers:
+    last_name, last = pipeline.steps[-1]
+    for name, step in pipeline.steps:
         if step in (None, "passthrough"):
             continue
         try:
             _check_step(step, n_features)
         except (ValueError, TypeError) as error:
             raise _located(error, f"step {name!r}") from None
-        if hasattr(step, "fit_resample"):
-            continue  # a sampler adds rows, not columns
-        n_features, X_probe = _width_after(name, step, X_probe, n_features)
-    try:
-        _check_step(last, n_features)
-    except (ValueError, TypeError) as error:
-        raise _located(error, f"step {last_name!r}") from None
+        if step is not last and not hasattr(step, "fit_resample"):
+            # a sampler adds rows, not columns
+            n_features, X_probe = _width_after(name, step, X_probe, n_features)
     shape = getattr(last, "input_shape", None)
     if shape is not None and n_features is not None:
         try:
