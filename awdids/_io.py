@@ -100,6 +100,14 @@ def write_json_atomic(path, obj):
     write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=False) + "\n")
 
 
+def _probe_writable(folder):
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise ValueError(f"cannot write in {folder}: {error.strerror}.") from None
+
+
 def prepare_out_dir(out):
     """Create the output folder ``out``, and prove it writable, before any work.
 
@@ -111,16 +119,22 @@ def prepare_out_dir(out):
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out must be a folder, but {out} is an existing file.")
     out.mkdir(parents=True, exist_ok=True)
-    try:
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as error:
-        raise ValueError(f"cannot write in {out}: {error.strerror}.") from None
+    _probe_writable(out)
     return out
 
 
 def check_writable(path):
-    """Refuse, before any work, an output ``path`` the atomic writer could not write."""
+    """Refuse an output ``path`` the atomic writer could not write; create nothing.
+
+    The nearest existing folder on the way to ``path`` must be a folder this
+    process can create files in, so that a refused run leaves no folder behind.
+    """
     target, through = _write_target(path)
-    if not through:
-        prepare_out_dir(target.parent)
+    if through:
+        return
+    ancestor = Path(os.path.abspath(target.parent))
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ValueError(f"cannot write {path}: {ancestor} is not a folder.")
+    _probe_writable(ancestor)

@@ -469,3 +469,12 @@ def test_train_refuses_an_unwritable_out_before_training(tmp_path, capsys, monke
     monkeypatch.setattr(awdids.datasets, "fetch_nsl_kdd", no_data)
     assert main(["train", "--out", str(folder)]) == 2
     assert "it is a folder" in capsys.readouterr().err
+
+
+def test_a_refused_predict_creates_no_output_folder(model_and_records, tmp_path):
+    model, _, _ = model_and_records
+    flows = tmp_path / "flows.csv"
+    flows.write_text("not,a,record\n")
+    out = tmp_path / "new" / "deeper" / "p.csv"
+    assert main(["predict", str(model), str(flows), "--out", str(out)]) == 2
+    assert not (tmp_path / "new").exists()
