@@ -488,9 +488,17 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         # tiny); unit-variance inputs keep the recurrent activations, and with
         # them the batch-norm statistics of the head, in a range where
         # eval-mode running statistics match training-mode batch statistics.
-        mean = torch.as_tensor(self.feature_mean_, device=x.device)
-        scale = torch.as_tensor(self.feature_scale_, device=x.device)
-        return (x - mean) / scale
+        cached = getattr(self, "_scaling_", None)
+        if (
+            cached is None
+            or cached[0] is not self.feature_mean_
+            or cached[1] != x.device
+        ):
+            # once per fit and device, not per batch (a copy to the GPU each time)
+            mean = torch.as_tensor(self.feature_mean_, device=x.device)
+            scale = torch.as_tensor(self.feature_scale_, device=x.device)
+            cached = self._scaling_ = (self.feature_mean_, x.device, mean, scale)
+        return (x - cached[2]) / cached[3]
 
     @contextlib.contextmanager
     def _on_resolved_device(self):
@@ -856,9 +864,12 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
             "_train_rng_",
             "_shuffle_rng_",
             "_grad_scaler_",
+            "_scaling_",
         ):
-            state.pop(name, None)  # generators cannot be pickled; the scaler is
-            # training state, recreated when training resumes
+            # generators cannot be pickled; the gradient scaler is training
+            # state, recreated when training resumes; the scaling tensors are a
+            # cache of feature_mean_ and feature_scale_ on the device
+            state.pop(name, None)
         return state
 
     def __setstate__(self, state):
