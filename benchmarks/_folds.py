@@ -1,6 +1,10 @@
-"""The NovelAttackKFold folds of KDDTrain+ that the novelty benchmarks score on."""
+"""What the novelty benchmarks share: their options, and the KDDTrain+ folds."""
+
+import argparse
+from pathlib import Path
 
 import numpy as np
+from _results import default_out
 
 from awdids.datasets import fetch_nsl_kdd
 from awdids.model_selection import NovelAttackKFold
@@ -18,3 +22,12 @@ def kddtrain_novel_attack_splits(n_splits=3):
     for fold, (train, test) in enumerate(cv.split(X, y, attack)):
         print(f"fold {fold}: {len(train)} training rows, {len(test)} held out")
         yield X.iloc[train], y[train], X.iloc[test], y[test], attack[test]
+
+
+def novelty_arguments(doc, name):
+    """The options of a novelty benchmark: the flag's rate, the seed, ``--out``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--false-alarm-rate", type=float, default=0.01)
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=default_out(name))
+    return parser.parse_args()

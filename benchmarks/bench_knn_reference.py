@@ -16,13 +16,11 @@ Usage: ``python benchmarks/bench_knn_reference.py`` (needs the NSL-KDD files:
 ``AWDIDS_DATA``).
 """
 
-import argparse
 import time
-from pathlib import Path
 
 import numpy as np
-from _folds import kddtrain_novel_attack_splits  # benchmarks/ is on sys.path
-from _results import Report, default_out
+from _folds import kddtrain_novel_attack_splits, novelty_arguments  # on sys.path
+from _results import Report
 
 from awdids.datasets import CATEGORY_NAMES
 from awdids.evaluation import known_novel_scores, make_baselines
@@ -68,11 +66,7 @@ def _mean(runs, size, key):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--false-alarm-rate", type=float, default=0.01)
-    parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=default_out(NAME))
-    args = parser.parse_args()
+    args = novelty_arguments(__doc__, NAME)
     runs = []
     for split in kddtrain_novel_attack_splits():
         runs.append(fold_run(*split, args.false_alarm_rate, args.random_state))

@@ -26,13 +26,11 @@ Usage: ``python benchmarks/bench_novelty.py [--false-alarm-rate 0.01]``
 (needs the NSL-KDD files: ``AWDIDS_DATA``; about 13 minutes on a quiet 2-core CPU).
 """
 
-import argparse
 import time
-from pathlib import Path
 
 import numpy as np
-from _folds import kddtrain_novel_attack_splits  # benchmarks/ is on sys.path
-from _results import Report, default_out
+from _folds import kddtrain_novel_attack_splits, novelty_arguments  # on sys.path
+from _results import Report
 from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import LocalOutlierFactor
 
@@ -149,11 +147,7 @@ def choose(runs, far):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--false-alarm-rate", type=float, default=0.01)
-    parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=default_out(NAME))
-    args = parser.parse_args()
+    args = novelty_arguments(__doc__, NAME)
     runs = []
     for split in kddtrain_novel_attack_splits():
         runs.append(
