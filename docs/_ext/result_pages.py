@@ -30,6 +30,7 @@ BENCHMARKS = (
     "bench_classifier",
     "bench_against_revision",
     "bench_import",
+    "bench_validation_scaling",
     "bench_gpgan",
     "bench_gpgan_downstream",
     "bench_two_sample_floor",
