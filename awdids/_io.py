@@ -35,21 +35,20 @@ def _write_target(path):
     """Where ``path``'s bytes go, and whether to write through instead of replace.
 
     A symlink is followed (the link stays, its target is replaced); a FIFO or
-    a character device (``/dev/null``, a terminal) is written into, as shell
-    redirection and ``cp`` do; a folder, socket or block device is refused.
+    a character device (``/dev/null``, a terminal, ``/dev/stdout`` on a pipe)
+    is written into, as shell redirection and ``cp`` do; a folder, socket or
+    block device is refused. The kind is read through the link itself, as
+    ``open`` follows it: ``/dev/stdout`` names a pipe that has no path.
     """
     path = Path(path)
-    if not os.path.lexists(path):
-        return path, False
-    resolved = Path(os.path.realpath(path))
     try:
-        mode = os.stat(resolved).st_mode
-    except FileNotFoundError:  # a dangling link: create its target
-        return resolved, False
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:  # nothing there, or a dangling link: create it
+        return Path(os.path.realpath(path)), False
     if stat.S_ISREG(mode):
-        return resolved, False
+        return Path(os.path.realpath(path)), False
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
-        return resolved, True
+        return path, True
     kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
     raise ValueError(f"cannot write {path}: it is {kind}.")
 

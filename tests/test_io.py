@@ -1,5 +1,6 @@
 """The atomic writer: whole files, kept modes, nothing replaced but a file."""
 
+import contextlib
 import os
 import stat
 import threading
@@ -78,3 +79,17 @@ def test_no_temporary_file_is_left_on_failure(tmp_path, error):
         tmp.write_text("half")
         raise error
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_a_pipe_named_through_proc_is_written_through(tmp_path):
+    # /dev/stdout when the output is piped: a link to a pipe that has no path
+    read_end, write_end = os.pipe()
+    try:
+        write_text_atomic(f"/proc/self/fd/{write_end}", "a,b\n")
+        os.close(write_end)
+        with os.fdopen(read_end) as reader:
+            assert reader.read() == "a,b\n"
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(write_end)
