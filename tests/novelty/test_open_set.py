@@ -241,6 +241,7 @@ def test_fit_params_reach_the_estimator_in_every_fold():
 
 def test_metadata_routing_sends_groups_to_the_splitter_and_weights_on_request():
     from sklearn import config_context
+    from sklearn.exceptions import UnsetMetadataPassedError
 
     X, y = blobs()
     attack = np.where(y == "normal", "normal", "neptune")
@@ -253,7 +254,7 @@ def test_metadata_routing_sends_groups_to_the_splitter_and_weights_on_request():
         expected = LogisticRegression().fit(X, y, sample_weight=weight)
         assert np.allclose(clf.estimator_.coef_, expected.coef_)
         unrequested = OpenSetClassifier(LogisticRegression(), novelty="normal_proba")
-        with pytest.raises(Exception, match="sample_weight"):
+        with pytest.raises(UnsetMetadataPassedError, match="sample_weight"):
             unrequested.fit(X, y, sample_weight=weight)
 
 
