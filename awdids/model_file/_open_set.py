@@ -38,6 +38,9 @@ _PARAMS = (
     "random_state",
     "verbose",
 )
+#: Parameters newer than format version 1's first files, with the value a file
+#: that lacks them was fitted with.
+_ADDED_LATER = {"reference_size": None, "n_jobs": None}
 
 
 def _calibration_name(score):
@@ -91,9 +94,11 @@ def _refuse(path, what):
 
 def _decode_params(section, path):
     raw = section.get("params")
-    if not isinstance(raw, dict) or set(raw) != set(_PARAMS):
+    required = set(_PARAMS) - set(_ADDED_LATER)
+    if not isinstance(raw, dict) or not required <= set(raw) <= set(_PARAMS):
         _refuse(path, f"must give exactly the parameters {list(_PARAMS)}")
-    params = {name: decode_value(value, name) for name, value in raw.items()}
+    params = {**_ADDED_LATER, **raw}
+    params = {name: decode_value(value, name) for name, value in params.items()}
     try:
         names = _score_names(params["novelty"])
     except (TypeError, ValueError):

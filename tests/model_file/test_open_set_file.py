@@ -140,3 +140,13 @@ def test_tampered_open_set_arrays_are_refused(detector_copy, change, match):
     replace_member(detector_copy, "weights.safetensors", save_tensors(tensors))
     with pytest.raises(ModelFileError, match=match):
         load_model(detector_copy)
+
+
+def test_a_file_from_before_reference_size_and_n_jobs_still_loads(detector_copy):
+    def drop_new_params(manifest):
+        del manifest["open_set"]["params"]["reference_size"]
+        del manifest["open_set"]["params"]["n_jobs"]
+
+    _edit_manifest(detector_copy, drop_new_params)
+    detector = load_model(detector_copy)
+    assert detector.reference_size is None and detector.n_jobs is None
