@@ -60,11 +60,11 @@ def _is_retryable(error):
 
 def check_retry_params(n_retries, delay):
     """Refuse a retry count or delay that is not a non-negative number."""
-    if not (
-        isinstance(n_retries, numbers.Integral) and not isinstance(n_retries, bool)
+    if (
+        not isinstance(n_retries, numbers.Integral)
+        or isinstance(n_retries, bool)
+        or n_retries < 0
     ):
-        raise ValueError(f"n_retries must be a non-negative int, got {n_retries!r}.")
-    if n_retries < 0:
         raise ValueError(f"n_retries must be a non-negative int, got {n_retries!r}.")
     if (
         not isinstance(delay, numbers.Real)
