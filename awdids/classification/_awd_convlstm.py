@@ -54,6 +54,7 @@ from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator, to_tensor
 
 from .._device import resolve_device
+from .._validation import is_int
 from ..nn import AWDConvLSTMNet
 from ..nn._init import build_module, make_generator
 from ._batching import TensorBatchIterator, _dataset_arrays
@@ -63,7 +64,7 @@ from ._callbacks import (
     FiniteLoss,
     WeightAveraging,
 )
-from ._shape import _is_int, check_input_shape, check_shape_values
+from ._shape import check_input_shape, check_shape_values
 from ._split import StratifiedValidSplit
 
 __all__ = ["AWDConvLSTMClassifier"]
@@ -356,7 +357,7 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         if self.kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd, got {self.kernel_size}.")
         if len(self.head_hidden) != 2 or not all(
-            _is_int(width) and width >= 1 for width in self.head_hidden
+            is_int(width) and width >= 1 for width in self.head_hidden
         ):
             raise ValueError(
                 f"head_hidden must be two positive ints, got {self.head_hidden!r}."

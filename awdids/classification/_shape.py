@@ -1,7 +1,8 @@
 """The (T, C, H, W) view of a flat feature row."""
 
 import math
-import numbers
+
+from .._validation import is_int
 
 __all__ = ["default_input_shape", "check_input_shape"]
 
@@ -44,14 +45,9 @@ def default_input_shape(n_features):
     raise AssertionError("unreachable: 1x1 frames fit any n_features")
 
 
-def _is_int(value):
-    """An int (numpy's included), not a bool, a float or a string."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def check_shape_values(input_shape):
     """``input_shape`` as a tuple of four positive ints, or a ``ValueError``."""
-    if not (len(input_shape) == 4 and all(_is_int(s) and s >= 1 for s in input_shape)):
+    if not (len(input_shape) == 4 and all(is_int(s) and s >= 1 for s in input_shape)):
         raise ValueError(
             f"input_shape must be four positive ints (T, C, H, W), got {input_shape!r}."
         )

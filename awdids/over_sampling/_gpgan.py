@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 
 from .._device import resolve_device
 from .._exceptions import TrainingDivergedError
+from .._validation import is_int
 from ..evaluation._synthetic import moment_rmse
 from ..nn import MLPCritic, MLPGenerator
 from ..nn._init import build_module, make_generator
@@ -45,9 +46,7 @@ def _check_groups(discrete_groups, n_features):
         return []
     groups, seen = [], set()
     for k, group in enumerate(discrete_groups):
-        if not isinstance(group, (list, tuple)) or not all(
-            isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in group
-        ):
+        if not isinstance(group, (list, tuple)) or not all(map(is_int, group)):
             raise ValueError(
                 f"discrete_groups[{k}]={group!r} must be a list of column indices "
                 "(ints)."
@@ -337,8 +336,7 @@ class GPGANSampler(BaseOverSampler):
             bad = {
                 label: n
                 for label, n in self.sampling_strategy.items()
-                if not (isinstance(n, numbers.Integral) and not isinstance(n, bool))
-                or n < 0
+                if not is_int(n) or n < 0
             }
             if bad:
                 raise ValueError(

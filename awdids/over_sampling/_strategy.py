@@ -1,8 +1,9 @@
 """Sampling strategies that are awkward to write as imbalanced-learn dicts."""
 
-import numbers
 import warnings
 from collections import Counter
+
+from .._validation import is_int
 
 __all__ = ["AddRows"]
 
@@ -30,9 +31,7 @@ class AddRows:
     """
 
     def __init__(self, n_rows, classes):
-        if not (
-            isinstance(n_rows, numbers.Integral) and not isinstance(n_rows, bool)
-        ) or (n_rows < 0):
+        if not is_int(n_rows) or n_rows < 0:
             raise ValueError(f"n_rows must be a non-negative int, got {n_rows!r}.")
         if isinstance(classes, (str, bytes)):
             raise ValueError(
