@@ -1,5 +1,8 @@
-"""Loaders and schema of the NSL-KDD data set."""
+"""Dataset schemas, loaders and fetchers: NSL-KDD, KDD Cup 99, UNSW-NB15, yours."""
 
+from ._builtin import BUILTIN_SCHEMAS, get_schema
+from ._dataset_schema import DatasetSchema, read_schema
+from ._flows import load_flows
 from ._nsl_kdd import (
     DEFAULT_MIRRORS,
     SUBSETS,
@@ -18,10 +21,12 @@ from ._taxonomy import ATTACK_CATEGORIES, CATEGORY_NAMES, attack_to_category
 
 __all__ = [
     "ATTACK_CATEGORIES",
+    "BUILTIN_SCHEMAS",
     "CATEGORICAL_FEATURES",
     "CATEGORY_NAMES",
     "CATEGORY_VOCABULARY",
     "DEFAULT_MIRRORS",
+    "DatasetSchema",
     "FEATURE_NAMES",
     "NUMERIC_FEATURES",
     "NUMERIC_RANGES",
@@ -29,5 +34,8 @@ __all__ = [
     "attack_to_category",
     "fetch_nsl_kdd",
     "get_data_home",
+    "get_schema",
+    "load_flows",
     "parse_nsl_kdd",
+    "read_schema",
 ]

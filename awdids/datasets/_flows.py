@@ -1,64 +1,134 @@
-"""A user's NSL-KDD records, in chunks: features, labels and unseen text values."""
+"""A user's flow records, in chunks: features, labels and unseen text values."""
 
 import numpy as np
 
+from ._builtin import get_schema
 from ._records import read_records
-from ._schema import CATEGORY_VOCABULARY, FEATURE_NAMES, NUMERIC_RANGES
-from ._taxonomy import CATEGORY_NAMES, attack_to_category
 
-__all__ = ["read_flow_chunks", "labels_to_categories"]
+__all__ = ["labels_to_categories", "load_flows", "read_flow_chunks"]
 
 
-def _count_unseen(chunk, counter):
-    for column, vocabulary in CATEGORY_VOCABULARY.items():
-        unseen = ~chunk[column].astype(str).isin(vocabulary)
+def _count_unseen(chunk, counter, vocabulary):
+    for column, categories in vocabulary.items():
+        unseen = ~chunk[column].astype(str).isin(categories)
         counter[column] = counter.get(column, 0) + int(unseen.sum())
 
 
-_RANGE_COLUMNS = list(NUMERIC_RANGES)
-_LOW, _HIGH = np.array(list(NUMERIC_RANGES.values())).T
-
-
-def _count_out_of_range(chunk, counter):
+def _count_out_of_range(chunk, counter, ranges):
     # the reader has checked these columns: they hold finite numbers
-    values = chunk[_RANGE_COLUMNS].to_numpy(dtype=float)
-    outside = ((values < _LOW) | (values > _HIGH)).sum(axis=0)
-    for column, count in zip(_RANGE_COLUMNS, outside.tolist()):
+    columns = list(ranges)
+    low, high = np.array(list(ranges.values())).T
+    values = chunk[columns].to_numpy(dtype=float)
+    outside = ((values < low) | (values > high)).sum(axis=0)
+    for column, count in zip(columns, outside.tolist()):
         counter[column] = counter.get(column, 0) + count
 
 
 def read_flow_chunks(
-    path, *, chunksize=50_000, unseen_counter=None, out_of_range_counter=None
+    path,
+    *,
+    schema=None,
+    chunksize=50_000,
+    unseen_counter=None,
+    out_of_range_counter=None,
 ):
-    """Yield ``(features, labels)`` DataFrame/Series chunks of an NSL-KDD CSV.
+    """Yield ``(features, labels)`` DataFrame/Series chunks of a flow CSV.
 
-    The file has the 41 feature columns, with or without a header line, and
-    optionally label columns (attack name or category, difficulty); it is read
-    and checked by :func:`~awdids.datasets._records.read_records`. ``labels``
-    is None when the file has none. Text values outside the NSL-KDD vocabulary
-    are counted per column into ``unseen_counter`` (a dict), and numbers
-    outside a column's :data:`NUMERIC_RANGES` (a negative count, a rate above 1)
-    into ``out_of_range_counter``.
+    The file has the schema's feature columns, with or without a header line,
+    and optionally its label columns; it is read and checked by
+    :func:`~awdids.datasets._records.read_records`. ``labels`` (the attack
+    column) is None when the file has none. Text values outside the schema's
+    vocabulary are counted per column into ``unseen_counter`` (a dict), and
+    numbers outside a column's range (a negative count, a rate above 1) into
+    ``out_of_range_counter``.
     """
-    for chunk in read_records(path, chunksize=chunksize):
+    schema = get_schema("nsl-kdd" if schema is None else schema)
+    vocabulary = {c: v for c, v in schema.vocabulary.items() if v is not None}
+    for chunk in read_records(path, schema=schema, chunksize=chunksize):
         if unseen_counter is not None:
-            _count_unseen(chunk, unseen_counter)
-        if out_of_range_counter is not None:
-            _count_out_of_range(chunk, out_of_range_counter)
-        label_column = next(
-            (c for c in ("attack", "label", "target") if c in chunk.columns), None
-        )
-        labels = None if label_column is None else chunk[label_column]
-        yield chunk[list(FEATURE_NAMES)], labels
+            _count_unseen(chunk, unseen_counter, vocabulary)
+        if out_of_range_counter is not None and schema.numeric_ranges:
+            _count_out_of_range(chunk, out_of_range_counter, schema.numeric_ranges)
+        column = schema.attack_column
+        labels = chunk[column] if column in chunk.columns else None
+        yield chunk[list(schema.feature_names)], labels
 
 
-def labels_to_categories(labels, *, unknown="raise"):
-    """Category names as they are, attack names mapped to their category.
+def labels_to_categories(labels, *, schema=None, unknown="raise"):
+    """The class of each label: class names as they are, attack names mapped.
 
-    ``unknown`` is :func:`attack_to_category`'s: ``"raise"``, or the category
-    given to names outside the taxonomy.
+    ``unknown`` is :meth:`DatasetSchema.targets`'s: ``"raise"``, or the class
+    given to names outside the schema's categories.
     """
-    labels = np.asarray(labels, dtype=str)
-    if np.isin(np.char.lower(labels), CATEGORY_NAMES).all():
-        return np.char.lower(labels)
-    return attack_to_category(labels, unknown=unknown)
+    schema = get_schema("nsl-kdd" if schema is None else schema)
+    return schema.targets(labels, unknown=unknown)
+
+
+def load_flows(path, schema="nsl-kdd", *, as_frame=True):
+    """Read a whole file of labelled flow records in a schema's layout.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A delimited file (gzip and one-file zip too), checked line by line by
+        the schema's reader: a wrong header, column count or value is refused
+        with a message naming the file, the line and the column.
+    schema : str, path-like or DatasetSchema, default="nsl-kdd"
+        See :func:`~awdids.datasets.get_schema`.
+    as_frame : bool, default=True
+        ``data`` as a DataFrame and ``target`` as a Series; otherwise numpy
+        object arrays.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``data`` (the feature columns), ``target`` (each row's class),
+        ``attack`` (the attack column as read), one entry per further label
+        column the file has, ``frame`` (every column read, with ``target``),
+        ``feature_names``, ``target_names`` (the classes, normal first) and
+        ``schema``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from awdids.datasets import load_flows
+    >>> path = os.path.join(tempfile.mkdtemp(), "records.txt")
+    >>> with open(path, "w") as file:
+    ...     _ = file.write("0,tcp,http,SF,215,45076" + ",0" * 35 + ",normal.\\n")
+    >>> bunch = load_flows(path, "kddcup99")
+    >>> bunch.data.shape, bunch.target.tolist()
+    ((1, 41), ['normal'])
+    """
+    import pandas as pd
+    from sklearn.utils import Bunch
+
+    schema = get_schema(schema)
+    (frame,) = read_records(path, schema=schema)
+    if schema.attack_column not in frame.columns:
+        raise ValueError(
+            f"{path}: no {schema.attack_column!r} column, the label column of "
+            f"schema {schema.name!r}; labelled records are needed here."
+        )
+    target = pd.Series(
+        schema.targets(frame[schema.attack_column]), name="target", index=frame.index
+    )
+    labels = {c: frame[c] for c in schema.label_columns if c in frame.columns}
+    data = frame[list(schema.feature_names)]
+    classes = schema.class_names or tuple(
+        [schema.normal_label] + sorted(set(target) - {schema.normal_label})
+    )
+    if not as_frame:
+        data, target = data.to_numpy(dtype=object), target.to_numpy(dtype=object)
+        labels = {c: v.to_numpy() for c, v in labels.items()}
+    bunch = Bunch(
+        data=data,
+        target=target,
+        feature_names=list(schema.feature_names),
+        target_names=list(classes),
+        schema=schema,
+    )
+    bunch.update(labels)
+    bunch["attack"] = labels[schema.attack_column]
+    if as_frame:
+        bunch.frame = pd.concat([frame, target], axis=1)
+    return bunch

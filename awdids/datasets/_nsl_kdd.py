@@ -164,7 +164,7 @@ def parse_nsl_kdd(path):
     >>> frame.shape, frame.loc[0, "service"], frame.loc[0, "attack"]
     ((1, 43), 'http', 'normal')
     """
-    (frame,) = read_records(Path(path), widths=(len(_COLUMNS),))
+    (frame,) = read_records(Path(path))
     missing = [c for c in LABEL_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(

@@ -1,35 +1,35 @@
-"""Reading and checking NSL-KDD records: one reader, one numeric check.
+"""Reading and checking flow records: one reader, one numeric check.
 
-Files are read by :func:`read_records`, for the official files
-(:func:`~awdids.datasets.parse_nsl_kdd`) and for a user's CSV (``awdids
-predict``) alike. Every numeric column, in a file or in a table given to the
-preprocessor, is checked by :func:`check_numeric_columns`. A file's rows are
-named by their 1-based line, as an editor shows them; a table's by their 0-based
-position, as ``X.iloc[n]`` reaches them.
+Files are read by :func:`read_records` in the layout a
+:class:`~awdids.datasets.DatasetSchema` describes, for the official files
+(:func:`~awdids.datasets.parse_nsl_kdd`, :func:`~awdids.datasets.load_flows`)
+and for a user's CSV (``awdids predict``) alike. Every numeric column, in a
+file or in a table given to the preprocessor, is checked by
+:func:`check_numeric_columns`. A file's rows are named by their 1-based line,
+as an editor shows them; a table's by their 0-based position, as
+``X.iloc[n]`` reaches them.
 """
 
+import contextlib
 import csv
+import gzip
 import io
 import operator
+import zipfile
 
 import numpy as np
 import pandas as pd
 
-from ._schema import CATEGORICAL_FEATURES, FEATURE_NAMES, NUMERIC_FEATURES
-
 __all__ = ["check_numeric_columns", "read_records", "LABEL_COLUMNS"]
 
-#: The columns after the 41 features in the official files.
+#: The columns after the 41 features in the official NSL-KDD files.
 LABEL_COLUMNS = ("attack", "difficulty")
-_LABEL_NAMES = {"attack", "label", "target", "difficulty"}
-_TEXT_COLUMNS = (*CATEGORICAL_FEATURES, "attack", "label", "target")
 #: The longest line read. An NSL-KDD record takes about 150 bytes and the
 #: header about 700; past this a file is refused before pandas tokenises it,
 #: so a hostile line costs bounded memory and time.
 MAX_LINE_BYTES = 64 << 10
 _SHOWN_CHARS = 60
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
-_COMMA_COUNT = operator.methodcaller("count", b",")
 
 
 def shorten(value, limit=_SHOWN_CHARS):
@@ -57,16 +57,20 @@ class _BoundedLines(io.RawIOBase):
     """A binary file checked line by line as it is read.
 
     Each line must fit in ``limit`` bytes and, when ``n_fields`` is given,
-    hold that many comma-separated fields (blank lines pass), so that a
+    hold that many ``delimiter``-separated fields (blank lines pass), so that a
     hostile line never reaches pandas and a row wider or narrower than the
     header is refused on its own line instead of shifting columns. ``head``
     holds bytes already read from ``raw`` (the first line), served first, so
     that a file is opened and read once: a pipe works too.
     """
 
-    def __init__(self, raw, path, head=b"", n_fields=None, limit=MAX_LINE_BYTES):
+    def __init__(
+        self, raw, path, head=b"", n_fields=None, limit=MAX_LINE_BYTES, delimiter=","
+    ):
         self.raw, self.path, self.head = raw, path, head
         self.n_fields, self.limit = n_fields, limit
+        self.delimiter = delimiter.encode("utf-8")
+        self._count = operator.methodcaller("count", self.delimiter)
         # the line being read: its number, bytes and commas so far
         self.line, self.run, self.commas = 1, 0, 0
 
@@ -86,7 +90,7 @@ class _BoundedLines(io.RawIOBase):
             self._end_line(pieces[0])  # it ends the line of the previous block
             self._end_lines(pieces[1:])
         self.run += len(rest)
-        self.commas += rest.count(b",")
+        self.commas += rest.count(self.delimiter)
         self._check_length(self.run)
         buffer[: len(data)] = data
         return len(data)
@@ -97,7 +101,7 @@ class _BoundedLines(io.RawIOBase):
             max(map(len, pieces)) <= self.limit
             and (
                 self.n_fields is None
-                or set(map(_COMMA_COUNT, pieces)) == {self.n_fields - 1}
+                or set(map(self._count, pieces)) == {self.n_fields - 1}
             )
         )
         if fine:
@@ -110,11 +114,12 @@ class _BoundedLines(io.RawIOBase):
         length = self.run + len(piece)
         self._check_length(length)
         blank = self.run == 0 and not piece.strip()
-        fields = self.commas + piece.count(b",") + 1
+        fields = self.commas + piece.count(self.delimiter) + 1
         if self.n_fields is not None and not blank and fields != self.n_fields:
             raise ValueError(
-                f"{self.path}, line {self.line}: {fields} comma-separated fields, "
-                f"where line 1 has {self.n_fields}."
+                f"{self.path}, line {self.line}: {fields} "
+                f"{_separated(self.delimiter.decode())} fields, where line 1 has "
+                f"{self.n_fields}."
             )
         self.line, self.run, self.commas = self.line + 1, 0, 0
 
@@ -122,11 +127,18 @@ class _BoundedLines(io.RawIOBase):
         if length > self.limit:
             raise ValueError(
                 f"{self.path}, line {self.line}: longer than {self.limit:,} bytes; "
-                "an NSL-KDD record is a few hundred."
+                "a flow record is a few hundred."
             )
 
 
-def check_numeric_columns(frame, columns, locate):
+def _separated(delimiter):
+    names = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe", " ": "space"}
+    return f"{names[delimiter]}-separated" if delimiter in names else repr(delimiter)
+
+
+def check_numeric_columns(
+    frame, columns, locate, *, allow_missing=False, allow_infinite=False
+):
     """Refuse an empty, non-numeric or infinite value in ``columns`` of ``frame``.
 
     Parameters
@@ -136,6 +148,10 @@ def check_numeric_columns(frame, columns, locate):
     locate : callable
         Maps the 0-based position of the offending row to the words that name
         it: ``"records.csv, line 3"`` or ``"row 2 (0-based)"``.
+    allow_missing : bool, default=False
+        Let missing values (NaN) through, for a schema that fills them.
+    allow_infinite : bool, default=False
+        Let infinite values through, for a schema that reads them as missing.
 
     Raises
     ------
@@ -158,7 +174,11 @@ def check_numeric_columns(frame, columns, locate):
             numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         except OverflowError:  # an integer past float range, kept as a Python int
             numbers = pd.to_numeric(raw.astype(str), errors="coerce").to_numpy(float)
-        bad = ~np.isfinite(numbers) | (np.abs(numbers) > _FLOAT32_MAX)
+        bad = np.isnan(numbers) & (raw.notna().to_numpy() | (not allow_missing))
+        infinite = np.isinf(numbers)
+        bad |= (infinite if not allow_infinite else False) | (
+            ~infinite & (np.abs(numbers) > _FLOAT32_MAX)
+        )
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
             value = raw.iloc[position]
@@ -166,26 +186,50 @@ def check_numeric_columns(frame, columns, locate):
             what = "is empty" if pd.isna(value) else f"holds {shorten(value)}"
             raise ValueError(
                 f"{locate(position)}: column {column!r} {what} "
-                f"({int(bad.sum())} such value(s)); numeric NSL-KDD columns must "
+                f"({int(bad.sum())} such value(s)); numeric columns must "
                 "hold finite numbers within float32 range (the model's)."
             )
 
 
-def _first_line(raw, path):
+def _open_source(raw, path, compression):
+    """The decompressed byte stream of ``raw``: gzip, one-member zip, or as is."""
+    if compression is None:
+        suffix = str(path).lower()
+        compression = next(
+            (kind for kind in ("gz", "zip") if suffix.endswith("." + kind)), None
+        )
+    if compression == "gz":
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if compression == "zip":
+        archive = zipfile.ZipFile(raw)
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) != 1:
+            raise ValueError(
+                f"{path}: a zip of flow records must hold one file, it holds "
+                f"{len(members)}."
+            )
+        return archive.open(members[0])
+    return raw
+
+
+def _first_line(raw, path, what):
     """The first line's bytes and text, read within :data:`MAX_LINE_BYTES`.
 
     A longer line is refused at once, so that no hostile first line reaches
     pandas; its fields are checked by :func:`_column_names`.
     """
-    head = raw.readline(MAX_LINE_BYTES + 1)
+    try:
+        head = raw.readline(MAX_LINE_BYTES + 1)
+    except (OSError, EOFError, zipfile.BadZipFile) as error:
+        raise ValueError(f"{path}: not a readable compressed file ({error}).") from None
     if len(head) > MAX_LINE_BYTES:
         raise ValueError(
-            f"{path}, line 1: longer than {MAX_LINE_BYTES:,} bytes; an NSL-KDD "
+            f"{path}, line 1: longer than {MAX_LINE_BYTES:,} bytes; a flow "
             "record is a few hundred."
         )
     first = _decode(head, path).removeprefix("\ufeff")
     if not first.strip():
-        raise ValueError(f"{path} is empty: expected NSL-KDD records, 41 columns each.")
+        raise ValueError(f"{path} is empty: expected {what}.")
     return head, first
 
 
@@ -199,57 +243,87 @@ def _decode(data, path):
         ) from None
 
 
-def _header_layout(first):
+def _split_line(line, delimiter):
+    return [f.strip() for f in line.rstrip("\r\n").split(delimiter)]
+
+
+def _header_layout(first, schema):
     """Whether line 1 is a header, and whether it leads with an unnamed index.
 
+    Line 1 is a header when it starts with a column name of the schema.
     ``DataFrame.to_csv()`` writes its index as a first column with an empty
     name; such a column is read as the index and dropped.
     """
-    fields = [f.strip().lower() for f in first.split(",")[:2]]
-    if fields[0] == "duration":
+    fields = _split_line(first, schema.delimiter)[:2]
+    names = {n.lower() for n in schema.field_names}
+    if fields[0].lower() in names:
         return True, False
-    return (True, True) if fields == ["", "duration"] else (False, False)
+    if len(fields) == 2 and fields[0] == "" and fields[1].lower() in names:
+        return True, True
+    return False, False
 
 
-def _column_names(path, first, n_fields, header, widths, index=False):
+def _headerless_names(schema, n_fields):
+    """The columns of a file without header: the fields up to the last feature,
+    then as many of the label and dropped fields as the file has."""
+    last_feature = max(schema.field_names.index(n) for n in schema.feature_names)
+    if not last_feature < n_fields <= len(schema.field_names):
+        widths = f"{last_feature + 1} to {len(schema.field_names)}"
+        if last_feature + 1 == len(schema.field_names):
+            widths = str(len(schema.field_names))
+        raise ValueError(
+            f"expected {widths} columns in {schema.name}'s order "
+            f"({', '.join(schema.field_names[:4])}, ...), got {n_fields:,}"
+        )
+    return list(schema.field_names[:n_fields])
+
+
+def _column_names(path, first, n_fields, header, schema, index=False):
     if header:
-        names = [n.strip() for n in first.rstrip("\r\n").split(",")[int(index) :]]
-        missing = [c for c in FEATURE_NAMES if c not in names]
-        extra = [c for c in names if c not in FEATURE_NAMES and c not in _LABEL_NAMES]
-        if missing or extra:
+        names = _split_line(first, schema.delimiter)[int(index) :]
+        missing = [c for c in schema.feature_names if c not in names]
+        extra = [c for c in names if c not in schema.field_names]
+        twice = sorted({c for c in names if names.count(c) > 1})
+        if missing or extra or twice:
             raise ValueError(
-                f"{path}: header must name the 41 NSL-KDD features (optionally "
-                f"attack/label/target and difficulty); missing "
-                f"{_shorten_all(missing)}, unexpected {_shorten_all(extra)}."
+                f"{path}: header must name the {len(schema.feature_names)} "
+                f"{schema.name} features (and optionally the columns "
+                f"{_shorten_all(list(schema.label_columns + schema.drop))}); "
+                f"missing {_shorten_all(missing)}, unexpected {_shorten_all(extra)}"
+                + (f", named twice {_shorten_all(twice)}." if twice else ".")
             )
         return None
-    if n_fields not in widths:
-        raise ValueError(
-            f"{path}, line 1: expected 41 feature columns (then the attack name "
-            f"and the difficulty: {sorted(widths)} columns in all), got {n_fields:,}."
-        )
-    return list(FEATURE_NAMES) + list(LABEL_COLUMNS[: n_fields - len(FEATURE_NAMES)])
+    try:
+        return _headerless_names(schema, n_fields)
+    except ValueError as error:
+        raise ValueError(f"{path}, line 1: {error}.") from None
 
 
-def _check_chunk(chunk, path, lines):
+def _check_chunk(chunk, path, lines, schema):
     def locate(position):
         return f"{path}, line {lines[position]}"
 
-    numeric = [*NUMERIC_FEATURES, *(["difficulty"] if "difficulty" in chunk else [])]
-    check_numeric_columns(chunk, numeric, locate)
-    texts = [c for c in (*CATEGORICAL_FEATURES, "attack") if c in chunk.columns]
+    check_numeric_columns(
+        chunk,
+        schema.numeric_columns(chunk.columns),
+        locate,
+        allow_missing=schema.fill_numeric is not None,
+        allow_infinite=schema.infinite == "missing",
+    )
+    required = [*schema.categorical_features] if schema.fill_categorical is None else []
+    texts = [c for c in (*required, schema.attack_column) if c in chunk.columns]
     empty = chunk[texts].isna().to_numpy()
     if empty.any():
         position, k = (int(i[0]) for i in np.nonzero(empty))
         raise ValueError(f"{locate(position)}: column {texts[k]!r} is empty.")
 
 
-def _strip_text(chunk):
+def _strip_text(chunk, text_columns):
     """Spaces around a text value (``'tcp '``) are not part of it.
 
     Text columns hold few distinct values, so those are stripped, not the rows.
     """
-    for column in _TEXT_COLUMNS:
+    for column in text_columns:
         if column in chunk.columns:
             values = chunk[column]
             spaced = {
@@ -261,7 +335,7 @@ def _strip_text(chunk):
                 chunk[column] = values.replace(spaced)
 
 
-def _parsed_chunks(source, path, *, header, index, names, chunksize):
+def _parsed_chunks(source, path, schema, *, header, index, names, chunksize):
     """Yield pandas' checked chunks of ``source``; return the number of records.
 
     Blank lines are read (so that every row keeps its line number for the
@@ -269,9 +343,11 @@ def _parsed_chunks(source, path, *, header, index, names, chunksize):
     is a character and a line is a record.
     """
     lines_read, records = 0, 0
+    text_columns = schema.text_columns()
     try:
         reader = pd.read_csv(
             source,
+            sep=schema.delimiter,
             encoding="utf-8-sig",
             header=0 if header else None,
             names=names,
@@ -280,7 +356,9 @@ def _parsed_chunks(source, path, *, header, index, names, chunksize):
             skipinitialspace=True,
             skip_blank_lines=False,
             quoting=csv.QUOTE_NONE,
-            dtype=dict.fromkeys(_TEXT_COLUMNS, str),
+            na_values=list(schema.missing_values),
+            keep_default_na=False,
+            dtype=dict.fromkeys(text_columns, str),
         )
         chunks = [reader] if chunksize is None else reader
         first_line = 2 if header else 1
@@ -292,8 +370,8 @@ def _parsed_chunks(source, path, *, header, index, names, chunksize):
             if chunk.empty:
                 continue
             chunk.columns = chunk.columns.str.strip()
-            _strip_text(chunk)
-            _check_chunk(chunk, path, lines[~blank])
+            _strip_text(chunk, text_columns)
+            _check_chunk(chunk, path, lines[~blank], schema)
             records += len(chunk)
             yield chunk
     except pd.errors.ParserError as error:  # widths are checked line by line first
@@ -303,21 +381,24 @@ def _parsed_chunks(source, path, *, header, index, names, chunksize):
             f"{path}: not UTF-8 text ({error.reason} at byte {error.start} of a "
             "block read); save the file as UTF-8."
         ) from None
+    except (OSError, EOFError, zipfile.BadZipFile) as error:  # a damaged archive
+        raise ValueError(f"{path}: the compressed file is damaged ({error}).") from None
     return records
 
 
-def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
-    """Yield validated DataFrames of the NSL-KDD records in the CSV file ``path``.
+def read_records(path, *, schema=None, chunksize=None):
+    """Yield validated DataFrames of the flow records in the file ``path``.
 
     Parameters
     ----------
     path : str or path-like
-        Comma-separated records: the 41 features, optionally followed by the
-        attack name and the difficulty, with or without a header line.
+        Delimited records in ``schema``'s layout, with or without a header
+        line (a header names columns of the schema, in any order); gzip
+        (``.gz``) and one-file zip (``.zip``) are read as they are.
+    schema : DatasetSchema, default=None
+        The layout; NSL-KDD's when None.
     chunksize : int or None, default=None
         Rows a frame; ``None`` yields one frame of the whole file.
-    widths : tuple of int, default=(41, 42, 43)
-        Column counts accepted in a file without header.
 
     Yields
     ------
@@ -330,18 +411,28 @@ def read_records(path, *, chunksize=None, widths=(41, 42, 43)):
         An empty file, a wrong header or column count, a malformed line, an
         empty or non-numeric value; the message names the file and the line.
     """
+    from ._builtin import get_schema
+
+    schema = get_schema("nsl-kdd" if schema is None else schema)
     if chunksize is not None and (not isinstance(chunksize, int) or chunksize < 1):
         raise ValueError(
             f"chunksize must be a positive int or None, got {chunksize!r}."
         )
-    with open(path, "rb") as raw:
-        head, first = _first_line(raw, path)
-        n_fields = first.count(",") + 1
-        header, index = _header_layout(first)
-        names = _column_names(path, first, n_fields, header, widths, index)
+    what = f"{schema.name} records, {len(schema.feature_names)} feature columns each"
+    with (
+        open(path, "rb") as file,
+        contextlib.closing(_open_source(file, path, schema.compression)) as raw,
+    ):
+        head, first = _first_line(raw, path, what)
+        n_fields = first.count(schema.delimiter) + 1
+        header, index = _header_layout(first, schema)
+        names = _column_names(path, first, n_fields, header, schema, index)
         rows = yield from _parsed_chunks(
-            _BoundedLines(raw, path, head, n_fields=n_fields),
+            _BoundedLines(
+                raw, path, head, n_fields=n_fields, delimiter=schema.delimiter
+            ),
             path,
+            schema,
             header=header,
             index=index,
             names=names,

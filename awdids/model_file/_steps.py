@@ -45,6 +45,9 @@ _ARRAYS = {
 _ESTIMATORS = {
     (name, "ObjectNode")
     for name in (
+        "awdids.preprocessing._flows._FillMissing",
+        "awdids.preprocessing._flows._FiniteMinMaxScaler",
+        # the scaler's module in files written before dataset schemas
         "awdids.preprocessing._nsl_kdd._FiniteMinMaxScaler",
         "sklearn.compose._column_transformer.ColumnTransformer",
         "sklearn.decomposition._pca.PCA",
