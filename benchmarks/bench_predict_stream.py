@@ -25,7 +25,8 @@ from _results import Report, default_out  # benchmarks/ is on sys.path
 from sklearn.model_selection import train_test_split
 
 from awdids import make_awdids_pipeline, save_model
-from awdids.datasets import SUBSETS, fetch_nsl_kdd, get_data_home
+from awdids.datasets import fetch_nsl_kdd, get_data_home
+from awdids.datasets._nsl_kdd import _locate
 
 NAME = "bench_predict_stream"
 _RUN_PREDICT = (
@@ -50,7 +51,8 @@ def train_model(path):
 
 
 def write_flows(path, n_rows):
-    lines = (get_data_home() / SUBSETS["test"][0]).read_bytes().splitlines(True)
+    source = _locate("test", get_data_home(), False, None, 0, 0)
+    lines = source.read_bytes().splitlines(True)
     repeats, rest = divmod(n_rows, len(lines))
     with open(path, "wb") as sink:
         for _ in range(repeats):

@@ -8,21 +8,28 @@ import pytest
 from awdids.datasets import CATEGORY_VOCABULARY, FEATURE_NAMES, SUBSETS
 
 
-def _real_data_dir():
+def _datasets_dir():
+    """AWDIDS_DATA: the folder of every dataset's subfolder (or NSL-KDD's own)."""
     folder = os.environ.get("AWDIDS_DATA")
     if not folder:
-        return (
-            None,
-            "AWDIDS_DATA is not set; point it at a folder with the NSL-KDD files",
-        )
+        return None, "AWDIDS_DATA is not set; point it at the datasets' folder"
     folder = Path(folder)
+    # an AWDIDS_DATA that names the nsl-kdd folder itself, as it once had to
+    return (folder.parent if folder.name == "nsl-kdd" else folder), ""
+
+
+def _real_data_dir():
+    folder, reason = _datasets_dir()
+    if folder is None:
+        return None, reason
+    folder = folder / "nsl-kdd"
     missing = [
         SUBSETS[s][0]
         for s in ("train", "test")
         if not (folder / SUBSETS[s][0]).is_file()
     ]
     if missing:
-        return None, f"AWDIDS_DATA={folder} lacks {missing}"
+        return None, f"{folder} lacks {missing}"
     return folder, ""
 
 
@@ -32,6 +39,15 @@ def nsl_kdd_home():
     folder, reason = _real_data_dir()
     if folder is None:
         pytest.skip(f"real NSL-KDD data needed: {reason}")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def datasets_home():
+    """The folder that holds kddcup99/ and unsw-nb15/; skips without it."""
+    folder, reason = _datasets_dir()
+    if folder is None or not (folder / "unsw-nb15").is_dir():
+        pytest.skip(f"real KDD Cup 99 and UNSW-NB15 data needed: {reason}")
     return folder
 
 

@@ -2,6 +2,7 @@
 
 from ._builtin import BUILTIN_SCHEMAS, get_schema
 from ._dataset_schema import DatasetSchema, read_schema
+from ._fetch import fetch_flows
 from ._flows import load_flows
 from ._nsl_kdd import (
     DEFAULT_MIRRORS,
@@ -32,6 +33,7 @@ __all__ = [
     "NUMERIC_RANGES",
     "SUBSETS",
     "attack_to_category",
+    "fetch_flows",
     "fetch_nsl_kdd",
     "get_data_home",
     "get_schema",

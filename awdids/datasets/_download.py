@@ -17,8 +17,9 @@ __all__ = ["download_file"]
 _CHUNK = 1 << 16
 
 
-def _sha256_of(path):
-    digest = hashlib.sha256()
+def file_digest(path, algorithm="sha256"):
+    """The hex digest of the file at ``path`` (``"sha256"`` or ``"md5"``)."""
+    digest = hashlib.new(algorithm, usedforsecurity=False)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(_CHUNK), b""):
             digest.update(block)
@@ -78,15 +79,24 @@ def check_retry_params(n_retries, delay):
 
 
 def download_file(
-    filename, target_dir, *, mirrors, sha256, n_retries=3, delay=1.0, timeout=60
+    filename,
+    target_dir,
+    *,
+    mirrors,
+    sha256=None,
+    md5=None,
+    n_retries=3,
+    delay=1.0,
+    timeout=60,
 ):
     """Download ``filename`` into ``target_dir`` from the first mirror that works.
 
     Each mirror is tried up to ``1 + n_retries`` times for transient errors
     (connection errors, time-outs, truncated bodies, HTTP 5xx), once for others
     (HTTP 4xx, checksum mismatch). The file is written under a temporary name and
-    renamed into place only once its sha256 matches, so an interrupted or bad
-    download never leaves a file under the final name.
+    renamed into place only once its checksum matches (``sha256``, or ``md5``
+    where the publisher gives no other), so an interrupted or bad download never
+    leaves a file under the final name.
 
     Returns
     -------
@@ -100,11 +110,14 @@ def download_file(
         what went wrong with it (checksum mismatches give expected and got).
     """
     check_retry_params(n_retries, delay)
+    if (sha256 is None) == (md5 is None):
+        raise ValueError("download_file needs one checksum: sha256 or md5.")
+    checksum = ("sha256", sha256) if md5 is None else ("md5", md5)
     created = _new_folders(target_dir)
     os.makedirs(target_dir, exist_ok=True)
     try:
         return _download_from_mirrors(
-            filename, target_dir, mirrors, sha256, n_retries, delay, timeout
+            filename, target_dir, mirrors, checksum, n_retries, delay, timeout
         )
     except BaseException:
         for folder in created:  # a mistyped data_home leaves nothing behind
@@ -123,8 +136,9 @@ def _new_folders(path):
 
 
 def _download_from_mirrors(
-    filename, target_dir, mirrors, sha256, n_retries, delay, timeout
+    filename, target_dir, mirrors, checksum, n_retries, delay, timeout
 ):
+    algorithm, expected = checksum
     final_path = os.path.join(target_dir, filename)
     failures = []
     for mirror in mirrors:
@@ -139,12 +153,12 @@ def _download_from_mirrors(
                     break
                 time.sleep(delay)
                 continue
-            got = _sha256_of(tmp_path)
-            if got != sha256:
+            got = file_digest(tmp_path, algorithm)
+            if got != expected:
                 os.unlink(tmp_path)
                 failures.append(
-                    f"{url}: checksum mismatch for {filename}: expected sha256 "
-                    f"{sha256}, got {got} (the bad download was removed)"
+                    f"{url}: checksum mismatch for {filename}: expected {algorithm} "
+                    f"{expected}, got {got} (the bad download was removed)"
                 )
                 break
             os.replace(tmp_path, final_path)

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._download import check_retry_params, download_file
+from ._download import check_retry_params
+from ._fetch import locate_file
 from ._records import LABEL_COLUMNS, read_records
 from ._schema import FEATURE_NAMES
 from ._taxonomy import CATEGORY_NAMES, attack_to_category
@@ -69,10 +70,12 @@ Files: KDDTrain+.txt, KDDTest+.txt, KDDTest-21.txt, KDDTrain+_20Percent.txt
 
 
 def get_data_home(data_home=None):
-    """Return the folder that holds the NSL-KDD files.
+    """Return the folder that holds the datasets' files.
 
     The first of: the ``data_home`` argument, the ``AWDIDS_DATA`` environment
-    variable, ``~/awdids_data``. The folder is not created.
+    variable, ``~/awdids_data``. The folder is not created. Each dataset's
+    files are looked up in its subfolder (``nsl-kdd/``, ``kddcup99/``,
+    ``unsw-nb15/``) and then in the folder itself.
 
     Parameters
     ----------
@@ -108,29 +111,17 @@ def _mirrors_from(mirrors):
 
 def _locate(subset, data_home, download_if_missing, mirrors, n_retries, delay):
     filename, sha256 = SUBSETS[subset]
-    path = data_home / filename
-    if path.is_file():
-        return path
-    where = (
-        f"Put {filename} into {data_home} (or point the AWDIDS_DATA environment "
-        "variable or data_home= at the folder that holds it); the files are "
-        "published at https://www.unb.ca/cic/datasets/nsl.html."
+    return locate_file(
+        filename,
+        data_home,
+        folder="nsl-kdd",
+        checksum=("sha256", sha256),
+        page="https://www.unb.ca/cic/datasets/nsl.html",
+        mirrors=_mirrors_from(mirrors) if download_if_missing else [],
+        download_if_missing=download_if_missing,
+        n_retries=n_retries,
+        delay=delay,
     )
-    if not download_if_missing:
-        raise OSError(f"{filename} not found in {data_home}. {where}")
-    try:
-        return Path(
-            download_file(
-                filename,
-                data_home,
-                mirrors=_mirrors_from(mirrors),
-                sha256=sha256,
-                n_retries=n_retries,
-                delay=delay,
-            )
-        )
-    except OSError as error:
-        raise OSError(f"{error}\n{where}") from error
 
 
 def parse_nsl_kdd(path):

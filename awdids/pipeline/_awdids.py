@@ -4,8 +4,9 @@ from imblearn.pipeline import Pipeline
 from sklearn.decomposition import PCA
 
 from ..classification import AWDConvLSTMClassifier
+from ..datasets import get_schema
 from ..over_sampling import AddRows, GPGANSampler
-from ..preprocessing import make_nsl_kdd_preprocessor, nsl_kdd_one_hot_groups
+from ..preprocessing import make_preprocessor, n_output_features, one_hot_groups
 from ._checks import _check_names
 
 __all__ = ["make_awdids_pipeline", "PAPER_OVERSAMPLING", "PAPER_PCA_COMPONENTS"]
@@ -16,25 +17,47 @@ PAPER_OVERSAMPLING = AddRows(10_000, ["u2r", "r2l"])
 PAPER_PCA_COMPONENTS = 80
 
 
-def make_awdids_pipeline(*, random_state=None, memory=None, verbose=False, **params):
+def _oversampling_step(schema, random_state):
+    if schema.oversample is None:
+        return "passthrough"
+    strategy = AddRows(schema.oversample["rows"], schema.oversample["classes"])
+    return GPGANSampler(
+        sampling_strategy=strategy,
+        discrete_groups=one_hot_groups(schema),
+        random_state=random_state,
+    )
+
+
+def make_awdids_pipeline(
+    *, schema="nsl-kdd", random_state=None, memory=None, verbose=False, **params
+):
     """Build ``Pipeline(preprocess, oversample, pca, clf)`` of the paper.
 
     ============  ===============================================================
     step          estimator
     ============  ===============================================================
-    preprocess    :func:`~awdids.preprocessing.make_nsl_kdd_preprocessor` (122)
-    oversample    :class:`~awdids.over_sampling.GPGANSampler`: U2R and R2L each
-                  +10,000 rows, one-hot blocks kept valid
-    pca           ``PCA(n_components=80)``
-    clf           :class:`~awdids.AWDConvLSTMClassifier`
+    preprocess    :func:`~awdids.preprocessing.make_preprocessor` of ``schema``
+                  (NSL-KDD: 122 features)
+    oversample    :class:`~awdids.over_sampling.GPGANSampler`: the schema's rare
+                  classes each get its ``oversample.rows`` synthetic rows
+                  (NSL-KDD: U2R and R2L, +10,000 each), one-hot blocks kept
+                  valid; ``"passthrough"`` when the schema names none
+    pca           ``PCA(n_components=80)``, or the preprocessed width if smaller
+    clf           :class:`~awdids.AWDConvLSTMClassifier`, its input shape
+                  derived from the PCA's width
     ============  ===============================================================
 
-    It takes raw NSL-KDD frames (41 named columns) and string labels. Being an
-    imbalanced-learn pipeline, it over-samples only in ``fit``; ``predict``
-    runs preprocess, pca and clf.
+    It takes raw frames with the schema's named columns and string labels.
+    Being an imbalanced-learn pipeline, it over-samples only in ``fit``;
+    ``predict`` runs preprocess, pca and clf.
 
     Parameters
     ----------
+    schema : str, path-like or DatasetSchema, default="nsl-kdd"
+        The records' layout (:func:`~awdids.datasets.get_schema`). Its text
+        columns need fixed categories: take them from the training rows with
+        :meth:`~awdids.datasets.DatasetSchema.with_vocabulary` where the
+        schema does not list them.
     random_state : int or None, default=None
         Seed given to the sampler, the PCA and the classifier.
     memory : str, joblib.Memory or None, default=None
@@ -59,19 +82,22 @@ def make_awdids_pipeline(*, random_state=None, memory=None, verbose=False, **par
     ['preprocess', 'oversample', 'pca', 'clf']
     >>> pipe.get_params()["pca__n_components"], pipe.get_params()["clf__weight_drop"]
     (80, 0.3)
+
+    A schema whose text columns have no fixed categories takes them from the
+    training rows first:
+
+    >>> from awdids.datasets import get_schema, load_flows
+    >>> train = load_flows("UNSW_NB15_training-set.csv", "unsw-nb15")  # doctest: +SKIP
+    >>> schema = get_schema("unsw-nb15").with_vocabulary(train.data)  # doctest: +SKIP
+    >>> pipe = make_awdids_pipeline(schema=schema)  # doctest: +SKIP
     """
+    schema = get_schema(schema)
+    width = min(PAPER_PCA_COMPONENTS, n_output_features(schema))
     pipeline = Pipeline(
         [
-            ("preprocess", make_nsl_kdd_preprocessor()),
-            (
-                "oversample",
-                GPGANSampler(
-                    sampling_strategy=PAPER_OVERSAMPLING,
-                    discrete_groups=nsl_kdd_one_hot_groups(),
-                    random_state=random_state,
-                ),
-            ),
-            ("pca", PCA(n_components=PAPER_PCA_COMPONENTS, random_state=random_state)),
+            ("preprocess", make_preprocessor(schema)),
+            ("oversample", _oversampling_step(schema, random_state)),
+            ("pca", PCA(n_components=width, random_state=random_state)),
             ("clf", AWDConvLSTMClassifier(random_state=random_state)),
         ],
         memory=memory,
