@@ -16,24 +16,77 @@ def _log(message):
     print(f"[awdids {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+#: The built-in datasets a command can name with --dataset.
+_DATASETS = ("nsl-kdd", "kddcup99", "unsw-nb15")
+
+
+def _schema_of(args):
+    """The schema a command works with: --schema FILE, else --dataset's."""
+    from .datasets import get_schema, read_schema
+
+    if getattr(args, "schema", None) is not None:
+        return read_schema(args.schema)
+    return get_schema(getattr(args, "dataset", None) or "nsl-kdd")
+
+
+def _training_data(args, schema):
+    """``(X, y, attack)`` of the labelled records a command trains on.
+
+    --data FILE in the schema's layout, else the built-in dataset's training
+    file (KDD Cup 99's with its duplicates dropped when --drop-duplicates).
+    """
+    from .datasets import fetch_flows, load_flows
+
+    if args.data is not None:
+        bunch = load_flows(args.data, schema)
+    elif args.schema is not None:
+        raise ValueError(f"--schema {args.schema} needs --data FILE, the records.")
+    else:
+        bunch = fetch_flows(
+            schema.name,
+            "train",
+            data_home=args.data_home,
+            drop_duplicates=getattr(args, "drop_duplicates", False),
+        )
+    target = bunch.target.to_numpy()
+    return bunch.data, target, schema.attack_types(bunch.attack)
+
+
+def _test_data(args, schema):
+    """``(X, y)`` of the labelled records a command scores once, at the end."""
+    from .datasets import fetch_flows, load_flows
+
+    if args.test is not None:
+        bunch = load_flows(args.test, schema)
+    elif args.schema is not None:
+        raise ValueError(f"--schema {args.schema} needs --test FILE, the records.")
+    else:
+        bunch = fetch_flows(schema.name, "test", data_home=args.data_home)
+    return bunch.data, bunch.target.to_numpy()
+
+
 def _cmd_baselines(args):
     from ._io import prepare_out_dir, write_json_atomic, write_text_atomic
-    from .datasets import CATEGORY_NAMES, fetch_nsl_kdd
     from .evaluation import evaluate_models, format_results_table, make_baselines
 
     out = prepare_out_dir(args.out)
-    X_train, y_train = fetch_nsl_kdd("train", data_home=args.data_home, return_X_y=True)
-    X_test, y_test = fetch_nsl_kdd("test", data_home=args.data_home, return_X_y=True)
+    schema = _schema_of(args)
+    X_train, y_train, _ = _training_data(args, schema)
+    X_test, y_test = _test_data(args, schema)
+    if schema.open_vocabulary:
+        schema = schema.with_vocabulary(X_train)
+    classes = schema.class_names or sorted(set(y_train))
     results = evaluate_models(
-        make_baselines(random_state=args.random_state),
+        make_baselines(schema=schema, random_state=args.random_state),
         X_train,
         y_train,
         X_test,
         y_test,
-        labels=CATEGORY_NAMES,
+        labels=classes,
         log=_log,
     )
-    table = format_results_table(results, classes=("r2l", "u2r"))
+    rare = schema.oversample["classes"] if schema.oversample else ()
+    table = format_results_table(results, classes=tuple(rare))
     print(table)
     write_json_atomic(out / "baselines.json", results)
     write_text_atomic(out / "baselines.md", table + "\n")
@@ -125,11 +178,9 @@ def _parse_assignments(items, *, many):
 
 
 def _cmd_search(args):
-    import numpy as np
     from sklearn.model_selection import train_test_split
 
     from ._io import check_writable, write_json_atomic, write_text_atomic
-    from .datasets import fetch_nsl_kdd
     from .model_selection import NovelAttackKFold, search_pipeline, summarise_search
 
     grid = _parse_assignments(args.param, many=True) or {
@@ -138,8 +189,8 @@ def _cmd_search(args):
     fixed = _parse_assignments(args.set, many=False)
     out = Path(args.out)
     check_writable(out / "search.json")  # the folder is made when results exist
-    data = fetch_nsl_kdd("train", data_home=args.data_home)
-    X, y, attack = data.data, data.target.to_numpy(), np.asarray(data.attack)
+    schema = _schema_of(args)
+    X, y, attack = _training_data(args, schema)
     if args.train_rows is not None and args.train_rows < len(y):
         X, _, y, _, attack, _ = train_test_split(
             X,
@@ -151,14 +202,18 @@ def _cmd_search(args):
         )
     where = args.scheduler or f"this machine (n_jobs={args.n_jobs})"
     if args.novel_attacks:
-        cv, folds = NovelAttackKFold(args.cv), f"{args.cv} novel-attack folds"
+        cv = NovelAttackKFold(args.cv, normal_label=schema.normal_label)
+        folds = f"{args.cv} novel-attack folds"
     else:
         cv, folds = args.cv, f"{args.cv} stratified folds"
-    _log(f"searching {grid} on {len(y)} KDDTrain+ records, {folds}, {where}")
+    if schema.open_vocabulary:
+        schema = schema.with_vocabulary(X)
+    _log(f"searching {grid} on {len(y)} {schema.name} records, {folds}, {where}")
     search = search_pipeline(
         X,
         y,
         grid,
+        schema=schema,
         cv=cv,
         groups=attack if args.novel_attacks else None,
         scoring=args.scoring,
@@ -195,32 +250,45 @@ def _novelty_options(args):
 
 def _cmd_train(args):
     from ._io import check_writable
-    from .datasets import fetch_nsl_kdd
     from .model_file import save_model
     from .novelty import OpenSetClassifier
     from .pipeline import make_awdids_pipeline
 
     novelty = _novelty_options(args)
+    fixed = _parse_assignments(args.set, many=False)
     check_writable(args.out)  # before hours of training, not at save_model
-    X, y = fetch_nsl_kdd("train", data_home=args.data_home, return_X_y=True)
+    schema = _schema_of(args)
+    X, y, _ = _training_data(args, schema)
+    if schema.open_vocabulary:
+        schema = schema.with_vocabulary(X)
+    progress = {"clf__verbose": 1}
+    if schema.oversample is not None:
+        progress["oversample__verbose"] = 1
     model = make_awdids_pipeline(
+        schema=schema,
         random_state=args.random_state,
         verbose=True,
-        oversample__verbose=1,
-        clf__verbose=1,
+        **{**progress, **fixed},
     )
     if args.novelty:
         model = OpenSetClassifier(
-            model, random_state=args.random_state, verbose=1, **novelty
+            model,
+            normal_label=schema.normal_label,
+            random_state=args.random_state,
+            verbose=1,
+            **novelty,
         )
         _log(
             f"training the pipeline {model.cv} times on calibration folds, then "
             f"once on all {len(y)} records ..."
         )
     else:
-        _log(f"training the AWD-CNN-LSTM + GP-GAN pipeline on {len(y)} records ...")
-    model.fit(X, y.to_numpy())
-    save_model(model, args.out)
+        _log(
+            f"training the AWD-CNN-LSTM + GP-GAN pipeline on {len(y)} "
+            f"{schema.name} records ..."
+        )
+    model.fit(X, y)
+    save_model(model, args.out, schema=schema)
     _log(f"wrote {args.out}")
     return 0
 
@@ -243,7 +311,8 @@ class _UnknownNames:
 
     shown = 10
 
-    def __init__(self):
+    def __init__(self, schema_name):
+        self.schema_name = schema_name
         self.rows, self.names = 0, []
 
     def add(self, labels):
@@ -256,9 +325,9 @@ class _UnknownNames:
         names = ", ".join(repr(n[:40]) for n in self.names)
         more = "" if len(self.names) < self.shown else ", ..."
         return (
-            f"{self.rows} record(s) carry attack names outside the NSL-KDD "
-            f"taxonomy ({names}{more}); they are predicted, and left out of the "
-            "classification report."
+            f"{self.rows} record(s) carry attack names outside the "
+            f"{self.schema_name} schema's categories ({names}{more}); they are "
+            "predicted, and left out of the classification report."
         )
 
 
@@ -270,6 +339,19 @@ def _refuse_output_over_input(out, inputs):
             same = os.path.samefile(out, path)
         if same:
             raise ValueError(f"--out {out} is {role}; it would be overwritten.")
+
+
+def _predict_schema(args, stored):
+    """The model file's schema; --dataset/--schema only for a file without one."""
+    given = args.schema is not None or args.dataset is not None
+    if stored is None:
+        return _schema_of(args)
+    if given and _schema_of(args).name != stored.name:
+        raise ValueError(
+            f"{args.model} was trained on {stored.name!r} records, not "
+            f"{_schema_of(args).name!r}; predict reads the model's own schema."
+        )
+    return stored
 
 
 def _cmd_predict(args):
@@ -287,7 +369,8 @@ def _cmd_predict(args):
 
     if args.out is not None:
         check_writable(args.out)
-    model = load_model(args.model)
+    model, schema = load_model(args.model, return_schema=True)
+    schema = _predict_schema(args, schema)
     open_set = hasattr(model, "predict_with_scores")
     if open_set:
         _log(
@@ -298,11 +381,12 @@ def _cmd_predict(args):
         )
     # Counts, not rows, so that memory stays flat however large the file.
     unseen, out_of_range, pair_counts = {}, {}, collections.Counter()
-    unknown_names = _UnknownNames()
+    unknown_names = _UnknownNames(schema.name)
     out = args.out or args.flows.with_suffix(".predictions.csv")
     _refuse_output_over_input(out, {"the model": args.model, "FLOWS": args.flows})
     chunks = read_flow_chunks(
         args.flows,
+        schema=schema,
         chunksize=args.chunksize,
         unseen_counter=unseen,
         out_of_range_counter=out_of_range,
@@ -322,7 +406,9 @@ def _cmd_predict(args):
                 pred, lines = _prediction_lines(model, features, open_set)
             sink.write("\n".join(lines) + "\n")
             if labels is not None:
-                categories = labels_to_categories(labels, unknown=_UNSCORED)
+                categories = labels_to_categories(
+                    labels, schema=schema, unknown=_UNSCORED
+                )
                 known = categories != _UNSCORED
                 unknown_names.add(np.asarray(labels, dtype=str)[~known])
                 pair_counts.update(zip(categories[known], pred[known]))
@@ -331,7 +417,7 @@ def _cmd_predict(args):
         if count:
             print(
                 f"warning: {count} record(s) have a {column} value outside the "
-                "NSL-KDD vocabulary; encoded as all zeros.",
+                f"model's vocabulary ({schema.name}); encoded as all zeros.",
                 file=sys.stderr,
             )
     outside = {column: n for column, n in out_of_range.items() if n}
@@ -350,6 +436,49 @@ def _cmd_predict(args):
         print(f"classification report of the {n_scored} record(s) with known labels:")
         print(report_from_counts(pair_counts))
     return 0
+
+
+def _add_data_options(parser, *, data=True, test=False):
+    """--dataset or --schema, and the files of labelled records a command reads."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--dataset",
+        choices=_DATASETS,
+        default=None,
+        help="a built-in dataset (default nsl-kdd)",
+    )
+    which.add_argument(
+        "--schema",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="JSON schema of your own records (Frictionless descriptor with an "
+        "awdids section; see the Data guide)",
+    )
+    if data:
+        parser.add_argument(
+            "--data",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="labelled records to train on (default: the dataset's training "
+            "file; needed with --schema)",
+        )
+        parser.add_argument(
+            "--drop-duplicates",
+            action="store_true",
+            help="train on each distinct record once (KDD Cup 99's 10%% file: "
+            "494,021 rows, 145,586 distinct)",
+        )
+    if test:
+        parser.add_argument(
+            "--test",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="labelled records scored once (default: the dataset's test "
+            "file; needed with --schema)",
+        )
 
 
 def _build_parser():
@@ -372,6 +501,7 @@ def _build_parser():
         "--data-home", default=None, help="folder with the NSL-KDD files"
     )
     baselines.add_argument("--random-state", type=int, default=0)
+    _add_data_options(baselines, test=True)
     baselines.set_defaults(handler=_cmd_baselines)
 
     fetch = sub.add_parser(
@@ -465,6 +595,7 @@ def _build_parser():
     search.add_argument("--random-state", type=int, default=0)
     search.add_argument("--out", default="search-results", help="output folder")
     search.add_argument("--data-home", default=None)
+    _add_data_options(search)
     search.set_defaults(handler=_cmd_search)
 
     train = sub.add_parser(
@@ -480,6 +611,13 @@ def _build_parser():
     )
     train.add_argument("--data-home", default=None)
     train.add_argument("--random-state", type=int, default=0)
+    train.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a pipeline parameter (repeatable), e.g. --set clf__max_epochs=10",
+    )
     train.add_argument(
         "--novelty",
         action="store_true",
@@ -506,6 +644,7 @@ def _build_parser():
         default=None,
         help="with --novelty: calibration folds (default 3)",
     )
+    _add_data_options(train)
     train.set_defaults(handler=_cmd_train)
 
     predict = sub.add_parser(
@@ -527,6 +666,7 @@ def _build_parser():
         default=50_000,
         help="records read and classified at a time",
     )
+    _add_data_options(predict, data=False)
     predict.set_defaults(handler=_cmd_predict)
     return parser
 

@@ -537,13 +537,8 @@ class DatasetSchema:
         """
         import numpy as np
 
-        values = np.asarray(attacks, dtype=object).ravel()
-        unique, inverse = np.unique(values.astype(str), return_inverse=True)
-        cleaned = (
-            [v.strip().removesuffix(self.label_suffix) for v in unique]
-            if (self.label_suffix)
-            else [v.strip() for v in unique]
-        )
+        unique, inverse = np.unique(self._cleaned(attacks), return_inverse=True)
+        cleaned = unique.tolist()
         if self.categories is None:
             return np.asarray(cleaned, dtype=object)[inverse].astype(str)
         # a class name stands for itself ('dos' in a file of categories)
@@ -559,6 +554,31 @@ class DatasetSchema:
             )
         mapped = np.array([known.get(k, unknown) for k in keys], dtype=object)
         return mapped[inverse].astype(str)
+
+    def _cleaned(self, attacks):
+        """The attack column's values as text, stripped, without the suffix."""
+        import numpy as np
+
+        values = np.asarray(attacks, dtype=object).ravel().astype(str)
+        unique, inverse = np.unique(values, return_inverse=True)
+        cleaned = [v.strip().removesuffix(self.label_suffix).strip() for v in unique]
+        return np.asarray(cleaned, dtype=object)[inverse]
+
+    def attack_types(self, attacks):
+        """Each row's attack type: the attack column's value, cleaned, lower case.
+
+        The groups :class:`~awdids.model_selection.NovelAttackKFold` deals to
+        its folds.
+
+        Examples
+        --------
+        >>> from awdids.datasets import get_schema
+        >>> get_schema("kddcup99").attack_types(["Smurf.", " normal."]).tolist()
+        ['smurf', 'normal']
+        """
+        import numpy as np
+
+        return np.array([v.lower() for v in self._cleaned(attacks)], dtype=object)
 
     def __eq__(self, other):
         return isinstance(other, DatasetSchema) and self.to_dict() == other.to_dict()

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from ._builtin import get_schema
 from ._download import check_retry_params, download_file, file_digest
 
 __all__ = ["DATASET_FILES", "fetch_flows", "locate_file"]
@@ -122,15 +123,17 @@ def fetch_flows(
     *,
     data_home=None,
     download_if_missing=True,
+    drop_duplicates=False,
     n_retries=3,
     delay=1.0,
     mirrors=None,
 ):
-    """Load one file of a built-in dataset other than NSL-KDD.
+    """Load one file of a built-in dataset.
 
     =========  =====================  ===========================  ========
     dataset    subset                 file                         rows
     =========  =====================  ===========================  ========
+    nsl-kdd    see fetch_nsl_kdd      KDDTrain+.txt, ...           125,973
     kddcup99   ``"train"``            kddcup.data_10_percent.gz    494,021
     kddcup99   ``"test"``             corrected.gz                 311,029
     unsw-nb15  ``"train"``            UNSW_NB15_training-set.csv   175,341
@@ -147,11 +150,16 @@ def fetch_flows(
 
     Parameters
     ----------
-    dataset : {"kddcup99", "unsw-nb15"}
-    subset : {"train", "test"}, default="train"
+    dataset : {"nsl-kdd", "kddcup99", "unsw-nb15"}
+    subset : str, default="train"
+        ``"train"`` or ``"test"`` (NSL-KDD: also ``"test-21"``, ``"train-20"``).
     data_home : str or path-like, default=None
         See :func:`~awdids.datasets.get_data_home`.
     download_if_missing : bool, default=True
+    drop_duplicates : bool, default=False
+        Keep the first of identical records (features and label), as NSL-KDD
+        was made from KDD Cup 99: the 10% file's 494,021 rows hold 145,586
+        distinct ones.
     n_retries : int, default=3
         Retries per mirror on transient download errors.
     delay : float, default=1.0
@@ -172,14 +180,26 @@ def fetch_flows(
     >>> test.target.value_counts()["Worms"]  # doctest: +SKIP
     44
     """
-    from ._builtin import get_schema
     from ._flows import load_flows
     from ._nsl_kdd import _mirrors_from, get_data_home
 
+    if dataset == "nsl-kdd":
+        from ._nsl_kdd import fetch_nsl_kdd
+
+        bunch = fetch_nsl_kdd(
+            subset,
+            data_home=data_home,
+            download_if_missing=download_if_missing,
+            n_retries=n_retries,
+            delay=delay,
+            mirrors=mirrors,
+        )
+        bunch.schema = get_schema("nsl-kdd")
+        return _without_duplicates(bunch) if drop_duplicates else bunch
     if dataset not in DATASET_FILES:
         raise ValueError(
-            f"dataset={dataset!r} has no fetcher here; choose one of "
-            f"{sorted(DATASET_FILES)} (NSL-KDD: fetch_nsl_kdd)."
+            f"dataset={dataset!r} has no fetcher; choose one of "
+            f"{sorted(['nsl-kdd', *DATASET_FILES])}."
         )
     if subset not in DATASET_FILES[dataset]:
         raise ValueError(
@@ -204,4 +224,15 @@ def fetch_flows(
     bunch = load_flows(path, get_schema(dataset))
     if dataset == "unsw-nb15":
         _check_unsw_partition(path, subset, len(bunch.target))
+    return _without_duplicates(bunch) if drop_duplicates else bunch
+
+
+def _without_duplicates(bunch):
+    """The bunch's rows, each distinct record (features and label) once."""
+    columns = [*bunch.feature_names, *bunch.schema.label_columns]
+    frame = bunch.frame
+    kept = ~frame[[c for c in columns if c in frame.columns]].duplicated().to_numpy()
+    for key, value in list(bunch.items()):
+        if hasattr(value, "iloc") and len(value) == len(kept):
+            bunch[key] = value.iloc[kept].reset_index(drop=True)
     return bunch

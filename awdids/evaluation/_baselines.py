@@ -7,17 +7,19 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from ..preprocessing import make_nsl_kdd_preprocessor
+from ..preprocessing import make_preprocessor
 from ._metrics import classification_scores
 
 __all__ = ["make_baselines", "evaluate_models", "fit_and_score"]
 
 
-def make_baselines(*, random_state=0, n_jobs=None):
+def make_baselines(*, schema="nsl-kdd", random_state=0, n_jobs=None):
     """The classical detectors the paper compares against, each on the preprocessor.
 
     Parameters
     ----------
+    schema : str, path-like or DatasetSchema, default="nsl-kdd"
+        The records' layout, for :func:`~awdids.preprocessing.make_preprocessor`.
     random_state : int, default=0
         Seed of the randomised models.
     n_jobs : int, default=None
@@ -46,7 +48,7 @@ def make_baselines(*, random_state=0, n_jobs=None):
         ),
     }
     return {
-        name: make_pipeline(make_nsl_kdd_preprocessor(), estimator)
+        name: make_pipeline(make_preprocessor(schema), estimator)
         for name, estimator in estimators.items()
     }
 

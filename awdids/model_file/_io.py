@@ -12,6 +12,7 @@ from .._device import resolve_device
 from .._environment import library_versions
 from .._io import atomic_path
 from ..classification import AWDConvLSTMClassifier
+from ..datasets import get_schema
 from ..novelty import OpenSetClassifier
 from ._archive import read_members, write_members
 from ._errors import ModelFileError, refuse_names_other_than, refuse_on_failure
@@ -96,7 +97,7 @@ def _split_pipeline(estimator):
     )
 
 
-def save_model(estimator, path):
+def save_model(estimator, path, *, schema=None):
     """Write a fitted awdids pipeline or classifier to ``path`` as data.
 
     The file is a zip archive of three members: ``manifest.json`` (format
@@ -118,6 +119,11 @@ def save_model(estimator, path):
         member (novelty scores other than ``"isolation"``).
     path : str or path-like
         File to write; replaced whole if it exists.
+    schema : str, path-like or DatasetSchema, default=None
+        The layout of the records the model was trained on
+        (:func:`~awdids.datasets.get_schema`), stored as data so that
+        ``awdids predict`` reads the right columns. None stores none: such a
+        file is read as NSL-KDD's by the command line.
 
     Raises
     ------
@@ -176,6 +182,8 @@ def save_model(estimator, path):
     }
     if open_set is not None:
         manifest["open_set"] = open_set
+    if schema is not None:
+        manifest["schema"] = get_schema(schema).to_dict()
     members = {
         "manifest.json": json.dumps(manifest, indent=1).encode("utf-8"),
         "steps.skops": dump_steps(kept),
@@ -275,7 +283,7 @@ def _assemble(manifest, kept, clf, path):
     return ImbPipeline([*transformers, (steps[-1], clf)])
 
 
-def load_model(path, *, device="cpu"):
+def load_model(path, *, device="cpu", return_schema=False):
     """Read a file written by :func:`save_model`, running no code from it.
 
     No pickle is ever read. The manifest is JSON; the classifier is built
@@ -290,11 +298,15 @@ def load_model(path, *, device="cpu"):
         A file written by :func:`save_model` (or ``awdids train``).
     device : str, default="cpu"
         Where the network runs (``"cpu"``, ``"cuda"``, ``"auto"``...).
+    return_schema : bool, default=False
+        Also return the :class:`~awdids.datasets.DatasetSchema` stored with
+        the model (None if it was saved without one).
 
     Returns
     -------
     estimator : Pipeline, AWDConvLSTMClassifier or OpenSetClassifier
         What was saved, ready to ``predict``.
+    (estimator, schema) : tuple if ``return_schema`` is True
 
     Raises
     ------
@@ -334,10 +346,10 @@ def load_model(path, *, device="cpu"):
     network_tensors = {n: t for n, t in tensors.items() if n not in open_set_tensors}
     clf = _build_classifier(manifest, network_tensors, device, path)
     estimator = _assemble(manifest, kept, clf, path)
-    if "open_set" not in manifest:
-        if open_set_tensors:
-            raise ModelFileError(f"Refusing {path}: open-set arrays without a section.")
-        return estimator
-    return build_open_set(
-        manifest["open_set"], open_set_tensors, estimator, clf.n_features_in_, path
-    )
+    if "open_set" in manifest:
+        estimator = build_open_set(
+            manifest["open_set"], open_set_tensors, estimator, clf.n_features_in_, path
+        )
+    elif open_set_tensors:
+        raise ModelFileError(f"Refusing {path}: open-set arrays without a section.")
+    return (estimator, manifest.get("schema")) if return_schema else estimator

@@ -34,6 +34,7 @@ _SECTIONS = {
     "steps",
     "classifier",
     "open_set",
+    "schema",
 }
 
 
@@ -213,4 +214,16 @@ def parse_manifest(data, path):
         path,
         f"has sections outside {sorted(_SECTIONS)}",
     )
+    if "schema" in manifest:
+        manifest["schema"] = _parse_schema(manifest["schema"], path)
     return manifest
+
+
+def _parse_schema(descriptor, path):
+    """The dataset schema the model was trained on, checked key by key."""
+    from ..datasets import DatasetSchema
+
+    try:
+        return DatasetSchema(descriptor)
+    except (ValueError, TypeError) as error:
+        raise ModelFileError(f"Refusing {path}: its dataset schema: {error}") from None

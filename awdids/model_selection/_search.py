@@ -66,6 +66,7 @@ def search_pipeline(
     y,
     param_grid,
     *,
+    schema="nsl-kdd",
     cv=3,
     groups=None,
     scoring="f1_macro",
@@ -90,12 +91,14 @@ def search_pipeline(
 
     Parameters
     ----------
-    X : DataFrame of shape (n_samples, 41)
-        Raw NSL-KDD records.
+    X : DataFrame of shape (n_samples, n_columns)
+        Raw records with ``schema``'s feature columns.
     y : array-like of shape (n_samples,)
         Class labels.
     param_grid : dict or list of dict
         As ``GridSearchCV``'s, over the pipeline's ``step__param`` names.
+    schema : str, path-like or DatasetSchema, default="nsl-kdd"
+        The records' layout, given to :func:`~awdids.make_awdids_pipeline`.
     cv : int or cross-validation splitter, default=3
         An int is the number of stratified, shuffled folds (seeded with
         ``random_state``); a splitter is used as given, e.g.
@@ -161,7 +164,7 @@ def search_pipeline(
     ...                          n_jobs=-1)  # doctest: +SKIP
     """
     pipeline = make_awdids_pipeline(
-        random_state=random_state, memory=memory, **pipeline_params
+        schema=schema, random_state=random_state, memory=memory, **pipeline_params
     )
     check_pipeline_params(pipeline, X, param_grid)  # before any GAN trains
     splitter = (
