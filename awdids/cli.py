@@ -111,6 +111,9 @@ def _cmd_reproduce(args):
 
     reproduce(
         args.out,
+        dataset=_schema_of(args) if args.schema else (args.dataset or "nsl-kdd"),
+        data=args.data,
+        test=args.test,
         quick=args.quick,
         seeds=args.seeds,
         data_home=args.data_home,
@@ -438,7 +441,7 @@ def _cmd_predict(args):
     return 0
 
 
-def _add_data_options(parser, *, data=True, test=False):
+def _add_data_options(parser, *, data=True, test=False, duplicates=True):
     """--dataset or --schema, and the files of labelled records a command reads."""
     which = parser.add_mutually_exclusive_group()
     which.add_argument(
@@ -464,6 +467,7 @@ def _add_data_options(parser, *, data=True, test=False):
             help="labelled records to train on (default: the dataset's training "
             "file; needed with --schema)",
         )
+    if data and duplicates:
         parser.add_argument(
             "--drop-duplicates",
             action="store_true",
@@ -545,6 +549,7 @@ def _build_parser():
         action="store_true",
         help="keep the fits an earlier run left in OUT/stages instead of refitting",
     )
+    _add_data_options(reproduce, test=True, duplicates=False)
     reproduce.set_defaults(handler=_cmd_reproduce)
 
     search = sub.add_parser(

@@ -167,7 +167,7 @@ def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path, capsys):
         == 0
     )
     metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["table3_counts"]["train"] == [67343, 45927, 11656, 995, 52]
+    assert metrics["class_counts"]["train"] == [67343, 45927, 11656, 995, 52]
     assert len(metrics["models"]) == 11
     full = metrics["models"]["AWD-CNN-LSTM + GP-GAN"]
     assert 0.3 < full["accuracy"]["mean"] <= 1.0

@@ -57,6 +57,7 @@ _AWDIDS_KEYS = {
     "fillNumeric",
     "fillCategorical",
     "infinite",
+    "other",
 }
 _COMPRESSIONS = (None, "gz", "zip")
 _ENCODINGS = ("utf-8", "utf-8-sig")
@@ -189,6 +190,9 @@ class DatasetSchema:
     vocabulary : mapping
         Categorical column to its categories (from ``constraints.enum`` or
         :meth:`with_vocabulary`), or None where the training rows decide.
+    other : tuple of str
+        Categorical columns whose values outside the vocabulary are expected
+        (a capped vocabulary's "other"): all zeros, without a warning.
 
     Examples
     --------
@@ -374,6 +378,10 @@ class DatasetSchema:
             _fail(
                 "awdids.infinite", "'missing' needs awdids.fillNumeric, the value used."
             )
+        self.other = _names(roles.get("other", []), "awdids.other")
+        stray = sorted(set(self.other) - set(self.categorical_features))
+        if stray:
+            _fail("awdids.other", f"{stray} are not categorical feature columns.")
 
     def _read_categories(self, categories):
         self._category_members = None
@@ -478,6 +486,8 @@ class DatasetSchema:
                 roles[key] = value
         if self.infinite != "error":
             roles["infinite"] = self.infinite
+        if self.other:
+            roles["other"] = list(self.other)
         table = {"fields": [f.to_dict() for f in self._fields.values()]}
         table["missingValues"] = list(self.missing_values)
         if self._primary_key is not None:
@@ -498,7 +508,9 @@ class DatasetSchema:
 
         Each column keeps its :attr:`max_categories` most frequent values of
         the training rows ``X`` (ties broken by value), sorted; any other value
-        encodes as all zeros, the one-hot layout's "other".
+        encodes as all zeros, the one-hot layout's "other". A column that had
+        more values is listed in :attr:`other`: its other values are expected,
+        and not warned about.
 
         Parameters
         ----------
@@ -519,6 +531,9 @@ class DatasetSchema:
                 ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
                 kept = sorted(v for v, _ in ranked[: self.max_categories])
                 field.setdefault("constraints", {})["enum"] = kept
+                if len(ranked) > len(kept):
+                    others = descriptor["awdids"].setdefault("other", [])
+                    others.append(field["name"])
         return DatasetSchema(descriptor)
 
     def targets(self, attacks, *, unknown="raise"):

@@ -43,7 +43,11 @@ def read_flow_chunks(
     ``out_of_range_counter``.
     """
     schema = get_schema("nsl-kdd" if schema is None else schema)
-    vocabulary = {c: v for c, v in schema.vocabulary.items() if v is not None}
+    vocabulary = {
+        c: v
+        for c, v in schema.vocabulary.items()
+        if v is not None and c not in schema.other
+    }
     for chunk in read_records(path, schema=schema, chunksize=chunksize):
         if unseen_counter is not None:
             _count_unseen(chunk, unseen_counter, vocabulary)

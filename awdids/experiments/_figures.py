@@ -38,8 +38,10 @@ def _save(fig, path):
         fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
 
 
-def plot_pca_variance(explained_variance_ratio, n_components, path):
-    """Fig 4: cumulative explained variance of PCA over the 122 features."""
+def plot_pca_variance(
+    explained_variance_ratio, n_components, path, *, train="KDDTrain+"
+):
+    """Fig 4: cumulative explained variance of PCA over the preprocessed features."""
     cumulative = np.cumsum(explained_variance_ratio)
     fig, ax = _figure((6, 4))
     ax.plot(np.arange(1, len(cumulative) + 1), cumulative, color="C0")
@@ -55,7 +57,7 @@ def plot_pca_variance(explained_variance_ratio, n_components, path):
     ax.set(
         xlabel="number of components",
         ylabel="cumulative explained variance",
-        title="PCA on the 122 preprocessed features (KDDTrain+)",
+        title=f"PCA on the {len(cumulative)} preprocessed features ({train})",
     )
     ax.grid(alpha=0.3)
     _save(fig, path)
@@ -78,7 +80,13 @@ def plot_gan_convergence(histories, path):
     _save(fig, path)
 
 
-def plot_model_metrics(summary, path, metrics=("accuracy", "macro_f1", "weighted_f1")):
+def plot_model_metrics(
+    summary,
+    path,
+    metrics=("accuracy", "macro_f1", "weighted_f1"),
+    *,
+    test="KDDTest+",
+):
     """Fig 8: mean (and std over seeds) of each metric for every model."""
     names = list(summary)
     x = np.arange(len(names))
@@ -89,13 +97,13 @@ def plot_model_metrics(summary, path, metrics=("accuracy", "macro_f1", "weighted
         stds = [summary[n][metric]["std"] for n in names]
         ax.bar(x + k * width, means, width, yerr=stds, capsize=2, label=metric)
     ax.set_xticks(x + width * (len(metrics) - 1) / 2, names, rotation=30, ha="right")
-    ax.set(ylim=(0, 1), ylabel="score on KDDTest+", title="Metrics of every model")
+    ax.set(ylim=(0, 1), ylabel=f"score on {test}", title="Metrics of every model")
     ax.legend()
     ax.grid(axis="y", alpha=0.3)
     _save(fig, path)
 
 
-def plot_detection_time(summary, path):
+def plot_detection_time(summary, path, *, test="KDDTest+"):
     """Fig 9: microseconds per test record for every model."""
     names = list(summary)
     times = [summary[n]["predict_us_per_row"]["mean"] for n in names]
@@ -104,7 +112,7 @@ def plot_detection_time(summary, path):
     ax.set(
         xscale="log",
         xlabel="detection time per record (microseconds, log)",
-        title="Detection time on KDDTest+",
+        title=f"Detection time on {test}",
     )
     ax.grid(axis="x", alpha=0.3)
     _save(fig, path)
@@ -126,7 +134,7 @@ def plot_confusion_matrix(matrix, labels, title, path):
     _save(fig, path)
 
 
-def plot_novel_detection(curves, path, max_normal_flagged=0.2):
+def plot_novel_detection(curves, path, max_normal_flagged=0.2, *, test="KDDTest+"):
     """Novel-type attack rows flagged against normal rows flagged, per model.
 
     Each line follows a model's attack score over thresholds (seed 0); the
@@ -150,7 +158,7 @@ def plot_novel_detection(curves, path, max_normal_flagged=0.2):
     ax.set(
         xlim=(0, max_normal_flagged),
         ylim=(0, 1),
-        xlabel="KDDTest+ normal rows flagged as attacks",
+        xlabel=f"{test} normal rows flagged as attacks",
         ylabel="novel-type attack rows flagged",
         title="Attacks of types never seen in training (dots: operating points)",
     )
@@ -190,9 +198,12 @@ def draw_figures(metrics, folder):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     drawn = []
+    dataset = metrics.get("dataset", {})
+    train = dataset.get("train_name", "KDDTrain+")
+    test = dataset.get("test_name", "KDDTest+")
 
-    def add(caption, name, draw, *args):
-        draw(*args, folder / name)
+    def add(caption, name, draw, *args, **kwargs):
+        draw(*args, folder / name, **kwargs)
         drawn.append((caption, name))
 
     pca = metrics["pca"]
@@ -203,6 +214,7 @@ def draw_figures(metrics, folder):
             plot_pca_variance,
             pca["explained_variance_ratio"],
             pca["n_components"],
+            train=train,
         )
     histories = {
         tuple(key.split("/")): {"fit_rmse": values}
@@ -219,23 +231,26 @@ def draw_figures(metrics, folder):
         "fig8_model_metrics.png",
         plot_model_metrics,
         metrics["models"],
+        test=test,
     )
     add(
         "Fig 9: detection time per record",
         "fig9_detection_time.png",
         plot_detection_time,
         metrics["models"],
+        test=test,
     )
     novel = metrics.get("novel_attacks")
-    if novel and novel["curves"]:
+    if novel and novel.get("curves"):
         add(
             "Novel-type attacks flagged against normal false alarms (seed 0)",
             "novel_detection.png",
             plot_novel_detection,
             novel["curves"],
+            test=test,
         )
     matrix = metrics["confusion_matrix"]
-    title = "AWD-CNN-LSTM + GP-GAN (seed 0), KDDTest+"
+    title = f"AWD-CNN-LSTM + GP-GAN (seed 0), {test}"
     add(
         f"Confusion matrix: {title}",
         "confusion_matrix.png",

@@ -5,10 +5,12 @@ from imblearn.pipeline import Pipeline
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 
+from ..datasets import get_schema
 from ..evaluation import make_baselines
 from ..novelty import OpenSetClassifier
-from ..pipeline import PAPER_OVERSAMPLING, PAPER_PCA_COMPONENTS, make_awdids_pipeline
-from ..preprocessing import make_nsl_kdd_preprocessor
+from ..over_sampling import AddRows
+from ..pipeline import PAPER_PCA_COMPONENTS, make_awdids_pipeline
+from ..preprocessing import make_preprocessor, n_output_features
 
 __all__ = ["make_models", "Budget", "FULL_BUDGET", "QUICK_BUDGET", "NOVELTY_BASE"]
 
@@ -51,7 +53,7 @@ QUICK_BUDGET = Budget(
 )
 
 
-def _deep(budget, seed, *, oversample, **clf_params):
+def _deep(budget, seed, schema, *, oversample, **clf_params):
     """The paper's pipeline at ``budget``.
 
     ``oversample`` replaces its GP-GAN step (``"passthrough"`` for none);
@@ -62,13 +64,29 @@ def _deep(budget, seed, *, oversample, **clf_params):
         params.update({f"oversample__{k}": v for k, v in budget.sampler.items()})
     else:
         params["oversample"] = oversample
+    width = min(budget.n_components, n_output_features(schema))
     return make_awdids_pipeline(
-        random_state=seed, pca__n_components=budget.n_components, **params
+        schema=schema, random_state=seed, pca__n_components=width, **params
     )
 
 
-def make_models(seed, budget=FULL_BUDGET):
-    """Name -> unfitted pipeline on raw NSL-KDD records, for one seed.
+def novelty_model(seed, schema="nsl-kdd"):
+    """The comparison's novelty flag: :data:`NOVELTY_BASE` in an OpenSetClassifier.
+
+    Default score and false-alarm rate, ``policy="attack"``, so that its
+    class scores can be compared with the other models'.
+    """
+    schema = get_schema(schema)
+    return OpenSetClassifier(
+        make_baselines(schema=schema, random_state=seed)[NOVELTY_BASE],
+        policy="attack",
+        normal_label=schema.normal_label,
+        random_state=seed,
+    )
+
+
+def make_models(seed, budget=FULL_BUDGET, schema="nsl-kdd"):
+    """Name -> unfitted pipeline on raw records of ``schema``, for one seed.
 
     The RBF SVM trains on a stratified subsample of ``budget.svm_rows`` rows
     (kernel SVMs scale quadratically; :func:`reproduce` draws the subsample).
@@ -84,6 +102,9 @@ def make_models(seed, budget=FULL_BUDGET):
     budget : Budget, default=FULL_BUDGET
         Training budgets (epochs, GAN steps, SVM rows); ``QUICK_BUDGET`` is
         the smoke run of ``awdids reproduce --quick``.
+    schema : str, path-like or DatasetSchema, default="nsl-kdd"
+        The records' layout; SMOTE and the GP-GAN add its ``oversample`` rows
+        to its rare classes (NSL-KDD: the paper's 10,000 to U2R and R2L).
 
     Returns
     -------
@@ -96,8 +117,13 @@ def make_models(seed, budget=FULL_BUDGET):
     >>> list(make_models(0))[:3], list(make_models(0))[-1]
     (['LinearSVC', 'RBF SVM', 'RandomForest'], 'HistGradientBoosting + novelty flag')
     """
-    pre = make_nsl_kdd_preprocessor
-    baselines = make_baselines(random_state=seed)
+    schema = get_schema(schema)
+    strategy = AddRows(schema.oversample["rows"], schema.oversample["classes"])
+
+    def pre():
+        return make_preprocessor(schema)
+
+    baselines = make_baselines(schema=schema, random_state=seed)
     return {
         "LinearSVC": baselines["LinearSVC"],
         "RBF SVM": Pipeline([("preprocess", pre()), ("clf", SVC(random_state=seed))]),
@@ -118,17 +144,16 @@ def make_models(seed, budget=FULL_BUDGET):
                 ),
             ]
         ),
-        "CNN-LSTM": _deep(budget, seed, oversample="passthrough", weight_drop=0.0),
-        "AWD-CNN-LSTM": _deep(budget, seed, oversample="passthrough"),
+        "CNN-LSTM": _deep(
+            budget, seed, schema, oversample="passthrough", weight_drop=0.0
+        ),
+        "AWD-CNN-LSTM": _deep(budget, seed, schema, oversample="passthrough"),
         "AWD-CNN-LSTM + SMOTE": _deep(
             budget,
             seed,
-            oversample=SMOTE(sampling_strategy=PAPER_OVERSAMPLING, random_state=seed),
+            schema,
+            oversample=SMOTE(sampling_strategy=strategy, random_state=seed),
         ),
-        "AWD-CNN-LSTM + GP-GAN": _deep(budget, seed, oversample=None),
-        f"{NOVELTY_BASE} + novelty flag": OpenSetClassifier(
-            make_baselines(random_state=seed)[NOVELTY_BASE],
-            policy="attack",
-            random_state=seed,
-        ),
+        "AWD-CNN-LSTM + GP-GAN": _deep(budget, seed, schema, oversample=None),
+        f"{NOVELTY_BASE} + novelty flag": novelty_model(seed, schema),
     }

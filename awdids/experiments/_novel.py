@@ -1,15 +1,15 @@
 """Known against novel attack types in ``awdids reproduce``: tables and curves.
 
-KDDTest+ holds attack types that KDDTrain+ never shows. For every model these
-functions split its test scores into known-type and novel-type rows (on
-KDDTest+ and on KDDTest-21, its rows with difficulty below 21) and trace how
-many novel-type attack rows its attack score flags against how many normal
-rows, with the model's own predictions marked as its operating point.
+KDDTest+ holds attack types that KDDTrain+ never shows, and KDD Cup 99's
+corrected set 17 that its 10% file never shows. For every model these
+functions split its test scores into known-type and novel-type rows (on each
+test subset: KDDTest+ and KDDTest-21, its rows with difficulty below 21) and
+trace how many novel-type attack rows its attack score flags against how many
+normal rows, with the model's own predictions marked as its operating point.
 """
 
 import numpy as np
 
-from ..datasets import CATEGORY_NAMES
 from ..evaluation import known_novel_scores, novel_detection_curve, novel_type_mask
 
 __all__ = ["KDDTEST_21_DIFFICULTY", "novel_attack_metrics"]
@@ -38,7 +38,7 @@ def _mean_std(per_seed):
     return {key: _stats([s[key] for s in per_seed]) for key in per_seed[0]}
 
 
-def _subset_scores(predictions, y_true, attack, seen, rows):
+def _subset_scores(predictions, y_true, attack, seen, rows, classes):
     return _mean_std(
         [
             _flatten(
@@ -47,7 +47,8 @@ def _subset_scores(predictions, y_true, attack, seen, rows):
                     np.asarray(y_pred, dtype=object)[rows],
                     attack[rows],
                     seen,
-                    labels=CATEGORY_NAMES,
+                    normal=classes[0],
+                    labels=classes,
                 )
             )
             for y_pred in predictions
@@ -61,9 +62,11 @@ def _best_at(far, tpr, shares):
     return np.maximum.accumulate(tpr)[last]
 
 
-def _curve(record, seed_zero, y_true, attack, seen):
+def _curve(record, seed_zero, y_true, attack, seen, normal):
     """Seed 0's curve; ``seed_zero`` holds its scores on the same rows."""
-    far, tpr = novel_detection_curve(record["attack_score"], y_true, attack, seen)
+    far, tpr = novel_detection_curve(
+        record["attack_score"], y_true, attack, seen, normal=normal
+    )
     return {
         "novel_flagged_at_5pct_normal": float(_best_at(far, tpr, 0.05)),
         "normal_flagged": _CURVE_GRID.tolist(),
@@ -81,8 +84,9 @@ def novel_attack_metrics(data, records):
     Parameters
     ----------
     data : dict
-        :func:`~awdids.experiments.load_data`'s output (``y_test``,
-        ``attack_test``, ``difficulty_test``, ``seen_attacks``).
+        :func:`~awdids.experiments._protocols.load_protocol_data`'s output
+        (``y_test``, ``attack_test``, ``test_subsets``, ``seen_attacks`` and
+        ``classes``, normal first).
     records : dict
         ``(seed, model name)`` -> :func:`~awdids.experiments.fit_stage`
         record (``y_pred`` of every seed, ``attack_score`` of seed 0).
@@ -92,7 +96,8 @@ def novel_attack_metrics(data, records):
     metrics : dict
         ``seen_attacks`` and ``novel_attacks`` (the test types outside them);
         ``rows`` (test rows per subset and how many are of novel types);
-        ``subsets``: ``KDDTest+`` and ``KDDTest-21``, each mapping a model to
+        ``subsets``: each test subset (``KDDTest+``, ``KDDTest-21``) mapping a
+        model to
         mean, std and values over seeds of accuracy and macro F1 over
         ``all``, ``known`` and ``novel`` rows and the shares of attack,
         normal and novel-type attack rows flagged; ``curves``: per model,
@@ -107,18 +112,22 @@ def novel_attack_metrics(data, records):
     """
     y_true = np.asarray(data["y_test"], dtype=object)
     attack = np.asarray(data["attack_test"], dtype=object)
-    seen = data["seen_attacks"]
-    subsets = {
-        "KDDTest+": np.ones(len(y_true), dtype=bool),
-        "KDDTest-21": np.asarray(data["difficulty_test"]) < KDDTEST_21_DIFFICULTY,
-    }
+    seen, classes = data["seen_attacks"], list(data["classes"])
+    subsets = data["test_subsets"]
+    whole = next(iter(subsets))
     predictions = {}
     for (_, name), record in _by_seed(records):
         predictions.setdefault(name, []).append(record["y_pred"])
-    novel = novel_type_mask(attack, seen)
+    novel = novel_type_mask(attack, seen, normal=classes[0])
+    if not novel.any():  # every attack type of the test rows is a training one
+        return {
+            "seen_attacks": sorted(seen),
+            "novel_attacks": [],
+            "flag_drift": _summarise_flags(records),
+        }
     scores = {
         subset: {
-            name: _subset_scores(preds, y_true, attack, seen, rows)
+            name: _subset_scores(preds, y_true, attack, seen, rows, classes)
             for name, preds in predictions.items()
         }
         for subset, rows in subsets.items()
@@ -133,7 +142,12 @@ def novel_attack_metrics(data, records):
         "subsets": scores,
         "curves": {
             name: _curve(
-                records[(0, name)], scores["KDDTest+"][name], y_true, attack, seen
+                records[(0, name)],
+                scores[whole][name],
+                y_true,
+                attack,
+                seen,
+                classes[0],
             )
             for name in predictions
             if "attack_score" in records[(0, name)]
@@ -159,7 +173,7 @@ def _summarise_flags(records):
             "held_out_folds": _stats(
                 [float(np.mean(f["held_out_folds"])) for f in flags]
             ),
-            "KDDTest+ normal": _stats([f["test_normal_flagged"] for f in flags]),
+            "test_normal": _stats([f["test_normal_flagged"] for f in flags]),
         }
         for name, flags in drift.items()
     }

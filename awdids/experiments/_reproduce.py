@@ -2,8 +2,9 @@
 
 The stages can be read, tested and resumed one at a time:
 
-1. :func:`load_data` reads KDDTrain+ and KDDTest+ (a stratified subset with
-   ``quick``);
+1. :func:`~awdids.experiments._protocols.load_protocol_data` reads the
+   dataset's training and test rows (KDDTrain+ and KDDTest+ for NSL-KDD; a
+   stratified subset with ``quick``);
 2. :func:`pca_stage` fits the preprocessor and a full PCA (Fig 4);
 3. :func:`fit_stage` fits and scores one model for one seed; each result is
    written to ``OUT/stages/`` and, with ``resume=True``, read back instead of
@@ -22,20 +23,19 @@ import warnings
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.metrics import confusion_matrix
-from sklearn.model_selection import train_test_split
 
 from .. import __version__
 from .._environment import describe_environment
 from .._io import prepare_out_dir, write_json_atomic, write_text_atomic
-from ..datasets import CATEGORY_NAMES, fetch_nsl_kdd
 from ..evaluation import attack_score, fit_and_score
-from ..over_sampling import GPGANSampler
-from ..pipeline import PAPER_OVERSAMPLING
-from ..preprocessing import make_nsl_kdd_preprocessor, nsl_kdd_one_hot_groups
+from ..over_sampling import AddRows, GPGANSampler
+from ..preprocessing import make_preprocessor, one_hot_groups
 from ._figures import draw_figures
-from ._models import FULL_BUDGET, QUICK_BUDGET, make_models
+from ._held_out import held_out_category_stage
+from ._models import FULL_BUDGET, QUICK_BUDGET, make_models, novelty_model
 from ._novel import novel_attack_metrics
 from ._paper import PAPER
+from ._protocols import _subsample_rows, _take, load_protocol_data
 from ._report import render_report
 
 __all__ = [
@@ -43,28 +43,15 @@ __all__ = [
     "fit_stage",
     "gan_convergence_stage",
     "load_data",
+    "load_protocol_data",
     "pca_stage",
     "reproduce",
 ]
 
-_QUICK_TRAIN, _QUICK_TEST = 4_000, 2_000
 #: Version of the stage records: records of another format are fitted again.
 _STAGE_FORMAT = 2
 #: The model whose seed-0 fit gives Table 5, Fig 7's WGAN-GP and the confusion matrix.
 FULL_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
-
-
-def _subsample_rows(y, n, seed, keep_all=()):
-    """Stratified sample of ``n`` row indices plus every row of ``keep_all``."""
-    index = np.arange(len(y))
-    if n >= len(y):
-        return index
-    chosen, _ = train_test_split(index, train_size=n, stratify=y, random_state=seed)
-    return np.union1d(chosen, index[np.isin(np.asarray(y), keep_all)])
-
-
-def _take(values, rows):
-    return values.iloc[rows] if hasattr(values, "iloc") else np.asarray(values)[rows]
 
 
 def _subsample(X, y, n, seed, keep_all=()):
@@ -74,50 +61,23 @@ def _subsample(X, y, n, seed, keep_all=()):
 
 
 def load_data(*, quick=False, data_home=None):
-    """KDDTrain+ and KDDTest+ as a dict of arrays.
-
-    Keys: ``X_train``, ``y_train``, ``X_test``, ``y_test``, ``attack_test``
-    and ``difficulty_test`` (each test row's attack type and difficulty),
-    ``seen_attacks`` (the attack types of the training rows) and ``table3``
-    (the class counts of the full files). With ``quick`` the rows are a
-    stratified subset (4,000 training rows plus every U2R row, 2,000 test
-    rows).
-    """
-    train = fetch_nsl_kdd("train", data_home=data_home)
-    test = fetch_nsl_kdd("test", data_home=data_home)
-    table3 = {
-        "train": train.target.value_counts().reindex(CATEGORY_NAMES).tolist(),
-        "test": test.target.value_counts().reindex(CATEGORY_NAMES).tolist(),
-    }
-    train_rows = np.arange(len(train.target))
-    test_rows = np.arange(len(test.target))
-    if quick:
-        # every U2R row, so that SMOTE (5 neighbours) and the GAN have some
-        train_rows = _subsample_rows(train.target, _QUICK_TRAIN, 0, ["u2r"])
-        test_rows = _subsample_rows(test.target, _QUICK_TEST, 0)
-    attack_train = _take(train.attack, train_rows)
-    return dict(
-        X_train=_take(train.data, train_rows),
-        y_train=_take(train.target, train_rows).to_numpy(),
-        X_test=_take(test.data, test_rows),
-        y_test=_take(test.target, test_rows).to_numpy(),
-        attack_test=np.asarray(_take(test.attack, test_rows), dtype=object),
-        difficulty_test=np.asarray(_take(test.difficulty, test_rows)),
-        seen_attacks=sorted(set(np.asarray(attack_train).tolist()) - {"normal"}),
-        table3=table3,
-    )
+    """NSL-KDD's rows: ``load_protocol_data("nsl-kdd", ...)``."""
+    return load_protocol_data("nsl-kdd", quick=quick, data_home=data_home)
 
 
 def pca_stage(data, n_components):
     """Fit the preprocessor and a full PCA on the training rows (Fig 4).
 
     Returns the preprocessed training rows (the vanilla GAN trains on them)
-    and ``{"n_components", "cumulative_variance", "explained_variance_ratio"}``.
+    and ``{"n_components", "cumulative_variance", "explained_variance_ratio"}``;
+    ``n_components`` is at most the number of preprocessed features, as in the
+    models' pipelines.
     """
-    preprocessor = make_nsl_kdd_preprocessor().fit(data["X_train"])
+    preprocessor = make_preprocessor(data["schema"]).fit(data["X_train"])
     X_train_pre = preprocessor.transform(data["X_train"])
     pca = PCA(random_state=0).fit(X_train_pre)
     ratio = pca.explained_variance_ratio_
+    n_components = min(n_components, X_train_pre.shape[1])
     info = {
         "n_components": n_components,
         "cumulative_variance": float(np.cumsum(ratio)[n_components - 1]),
@@ -164,6 +124,7 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
     key = {
         "awdids": __version__,
         "format": _STAGE_FORMAT,
+        "dataset": data["schema"].name,
         "model": name,
         "seed": seed,
         "rows": len(data["y_train"]),
@@ -176,7 +137,7 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
     if name == "RBF SVM":
         X_fit, y_fit = _subsample(X_fit, y_fit, budget.svm_rows, seed)
     scores, y_pred = fit_and_score(
-        model, X_fit, y_fit, data["X_test"], data["y_test"], labels=CATEGORY_NAMES
+        model, X_fit, y_fit, data["X_test"], data["y_test"], labels=_classes(data)
     )
     record = {"key": key, "rows": len(y_fit), "scores": scores}
     record["y_pred"] = y_pred.tolist()
@@ -187,7 +148,7 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
         score = 1.0 - normal_score  # its attack_score
     if seed == 0:
         if score is None:
-            score = attack_score(model, data["X_test"])
+            score = attack_score(model, data["X_test"], normal=_classes(data)[0])
         record["attack_score"] = np.round(score.astype(float), 6).tolist()
     if seed == 0 and name == FULL_PIPELINE:
         sampler = model.named_steps["oversample"]
@@ -210,16 +171,30 @@ def _flag_drift(detector, normal_score, y_test):
     }
 
 
-def gan_convergence_stage(X_train_pre, y_train, budget, stages, *, resume=False):
+def _classes(data):
+    """The classes of the dataset, normal first."""
+    return list(data["schema"].class_names)
+
+
+def _oversampling(schema):
+    return AddRows(schema.oversample["rows"], schema.oversample["classes"])
+
+
+def gan_convergence_stage(
+    X_train_pre, y_train, budget, stages, *, schema="nsl-kdd", resume=False
+):
     """Fit the vanilla GAN of Fig 7; return its per-class training history."""
+    from ..datasets import get_schema
+
+    schema = get_schema(schema)
     key = {"awdids": __version__, "stage": "vanilla GAN", "rows": len(y_train)}
     path = stages / "vanilla-gan.json"
     if resume and (record := _load_stage(path, key, ("key", "history"))) is not None:
         return record["history"]
     vanilla = GPGANSampler(
-        sampling_strategy=PAPER_OVERSAMPLING,
+        sampling_strategy=_oversampling(schema),
         loss="gan",
-        discrete_groups=nsl_kdd_one_hot_groups(),
+        discrete_groups=one_hot_groups(schema),
         random_state=0,
         **budget.sampler,
     )
@@ -229,7 +204,7 @@ def gan_convergence_stage(X_train_pre, y_train, budget, stages, *, resume=False)
     return history
 
 
-def _summarise(runs):
+def _summarise(runs, classes):
     """Model -> metric -> {mean, std, values} over seeds (per-class figures too)."""
     summary = {}
     for name, seed_scores in runs.items():
@@ -242,7 +217,7 @@ def _summarise(runs):
                 "std": float(np.std(values)),
                 "values": values,
             }
-        for label in CATEGORY_NAMES:
+        for label in classes:
             for part in ("precision", "recall", "f1"):
                 values = [s["per_class"][label][part] for s in seed_scores]
                 metrics[f"{label}_{part}"] = {
@@ -254,7 +229,21 @@ def _summarise(runs):
     return summary
 
 
-def assemble_metrics(data, pca, records, vanilla_history, *, quick, seeds):
+def _dataset_section(data):
+    schema = data["schema"]
+    return {
+        "name": schema.name,
+        "train_name": data["train_name"],
+        "test_name": data["test_name"],
+        "protocol": data["protocol"],
+        "classes": _classes(data),
+        "rare_classes": list(schema.oversample["classes"]),
+    }
+
+
+def assemble_metrics(
+    data, pca, records, vanilla_history, *, quick, seeds, held_out=None
+):
     """Everything ``metrics.json`` holds, from the stages' results.
 
     ``records`` maps ``(seed, model name)`` to :func:`fit_stage` records.
@@ -265,43 +254,72 @@ def assemble_metrics(data, pca, records, vanilla_history, *, quick, seeds):
     full = records[(0, FULL_PIPELINE)]
     sampler = full["sampler"]
     y_train, y_test = data["y_train"], data["y_test"]
-    before = {c: int(np.sum(y_train == c)) for c in CATEGORY_NAMES}
-    after = {c: before[c] + sampler["added"].get(c, 0) for c in CATEGORY_NAMES}
+    classes = _classes(data)
+    before = {c: int(np.sum(y_train == c)) for c in classes}
+    after = {c: before[c] + sampler["added"].get(c, 0) for c in classes}
     histories = {f"wgan-gp/{k}": h["fit_rmse"] for k, h in sampler["history"].items()}
     histories.update({f"gan/{k}": h["fit_rmse"] for k, h in vanilla_history.items()})
-    matrix = confusion_matrix(y_test, full["y_pred"], labels=list(CATEGORY_NAMES))
-    return {
+    matrix = confusion_matrix(y_test, full["y_pred"], labels=classes)
+    metrics = {
         "environment": describe_environment(),
+        "dataset": _dataset_section(data),
         "quick": quick,
         "seeds": seeds,
         "n_train": len(y_train),
         "n_test": len(y_test),
-        "table3_counts": data["table3"],
+        "class_counts": data["counts"],
         "pca": pca,
-        "table5_counts": {"before": before, "after": after},
+        "oversampling_counts": {"before": before, "after": after},
         "gan_fit_rmse": histories,
         "gan_fit_seconds": sampler["fit_seconds"],
-        "models": _summarise(runs),
-        "confusion_matrix": {"labels": list(CATEGORY_NAMES), "matrix": matrix.tolist()},
-        "novel_attacks": novel_attack_metrics(data, records),
-        "paper": PAPER,
+        "models": _summarise(runs, classes),
+        "confusion_matrix": {"labels": classes, "matrix": matrix.tolist()},
+        "novel_attacks": novel_attack_metrics({**data, "classes": classes}, records),
     }
+    if held_out is not None:
+        metrics["held_out_categories"] = held_out
+    if data["schema"].name == "nsl-kdd":
+        metrics["paper"] = PAPER
+    return metrics
 
 
-def reproduce(out, *, quick=False, seeds=3, data_home=None, resume=False, log=print):
-    """Run every experiment of the paper and write ``report.md``, JSON and PNGs.
+def reproduce(
+    out,
+    *,
+    dataset="nsl-kdd",
+    quick=False,
+    seeds=3,
+    data_home=None,
+    data=None,
+    test=None,
+    resume=False,
+    log=print,
+):
+    """Run every experiment of the comparison and write ``report.md``, JSON, PNGs.
+
+    The protocol (which rows train, which are scored) is the dataset's, see
+    :mod:`awdids.experiments._protocols`; NSL-KDD's is the paper's, and its
+    report sets the paper's printed numbers beside ours.
 
     Parameters
     ----------
     out : str or path-like
         Output folder (created; an existing file there is refused).
+    dataset : str, path-like or DatasetSchema, default="nsl-kdd"
+        ``"nsl-kdd"``, ``"kddcup99"``, ``"unsw-nb15"``, or a user's schema
+        (then ``data``, and optionally ``test``). Its ``oversample`` names the
+        rare classes SMOTE and the GP-GAN grow.
     quick : bool, default=False
         Same code on a stratified subset (4,000 training and 2,000 test rows)
         with tiny budgets: a smoke run of a few minutes.
     seeds : int, default=3
         Seeds per model; tables report mean and standard deviation.
     data_home : str, default=None
-        Folder of the NSL-KDD files (see :func:`~awdids.datasets.fetch_nsl_kdd`).
+        Folder of the built-in datasets (see
+        :func:`~awdids.datasets.get_data_home`).
+    data, test : path-like, default=None
+        A user's labelled training and test files, for a user's schema;
+        without ``test``, a stratified 70/30 split of ``data``.
     resume : bool, default=False
         Read back the fits a previous run kept in ``out/stages/`` (same awdids
         version, model, seed and rows) instead of fitting them again.
@@ -322,30 +340,35 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, resume=False, log=pr
     >>> sorted(metrics["models"])[:2]  # doctest: +SKIP
     ['AWD-CNN-LSTM', 'AWD-CNN-LSTM + GP-GAN']
     """
-    if seeds < 1:
-        raise ValueError(f"seeds must be a positive int, got {seeds}.")
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError(f"seeds must be a positive int, got {seeds!r}.")
+    tic = time.perf_counter()
+    rows = load_protocol_data(
+        dataset, quick=quick, data_home=data_home, data=data, test=test
+    )
+    load_seconds = time.perf_counter() - tic
     out = prepare_out_dir(out)
     stages = out / "stages"
     stages.mkdir(exist_ok=True)
     budget = QUICK_BUDGET if quick else FULL_BUDGET
-    seconds, started = {}, time.perf_counter()
+    seconds, started = {"load data": load_seconds}, time.perf_counter() - load_seconds
+    schema = rows["schema"]
+    log(
+        f"data: {schema.name}, {len(rows['y_train'])} training rows "
+        f"({rows['train_name']}), {len(rows['y_test'])} test rows ({rows['test_name']})"
+    )
 
     tic = time.perf_counter()
-    data = load_data(quick=quick, data_home=data_home)
-    seconds["load data"] = time.perf_counter() - tic
-    log(f"data: {len(data['y_train'])} training rows, {len(data['y_test'])} test rows")
-
-    tic = time.perf_counter()
-    X_train_pre, pca = pca_stage(data, budget.n_components)
+    X_train_pre, pca = pca_stage(rows, budget.n_components)
     seconds["PCA (Fig 4)"] = time.perf_counter() - tic
 
     records, kept_fits = {}, []
     for seed in range(seeds):
-        for name, model in make_models(seed, budget).items():
+        for name, model in make_models(seed, budget, schema).items():
             tic = time.perf_counter()
             log(f"seed {seed}: fitting {name} ...")
             record, kept = fit_stage(
-                data, name, model, seed, budget, stages, resume=resume
+                rows, name, model, seed, budget, stages, resume=resume
             )
             records[(seed, name)] = record
             if kept:
@@ -362,11 +385,21 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, resume=False, log=pr
     tic = time.perf_counter()
     log("fitting the vanilla GAN for Fig 7 ...")
     vanilla = gan_convergence_stage(
-        X_train_pre, data["y_train"], budget, stages, resume=resume
+        X_train_pre, rows["y_train"], budget, stages, schema=schema, resume=resume
     )
     seconds["vanilla GAN (Fig 7)"] = time.perf_counter() - tic
 
-    metrics = assemble_metrics(data, pca, records, vanilla, quick=quick, seeds=seeds)
+    held_out = None
+    if _all_test_types_seen(rows):
+        tic = time.perf_counter()
+        held_out = held_out_category_stage(
+            rows, lambda: novelty_model(0, schema), stages, resume=resume, log=log
+        )
+        seconds["held-out categories"] = time.perf_counter() - tic
+
+    metrics = assemble_metrics(
+        rows, pca, records, vanilla, quick=quick, seeds=seeds, held_out=held_out
+    )
     draw_figures(metrics, out)
     seconds["total"] = time.perf_counter() - started
     metrics["stage_seconds"] = seconds
@@ -375,3 +408,10 @@ def reproduce(out, *, quick=False, seeds=3, data_home=None, resume=False, log=pr
     write_text_atomic(out / "report.md", render_report(metrics))
     log(f"wrote {out / 'report.md'} ({seconds['total'] / 60:.1f} min)")
     return metrics
+
+
+def _all_test_types_seen(rows):
+    """Whether no test row is of an attack type the training rows lack."""
+    normal = rows["schema"].normal_label
+    types = set(np.asarray(rows["attack_test"]).tolist()) - {normal}
+    return types <= set(rows["seen_attacks"])

@@ -78,9 +78,10 @@ def _one_hot_branch(schema):
             "take them from the training rows first: "
             "schema = schema.with_vocabulary(X_train)."
         )
+    # A capped vocabulary expects other values; they would warn on every batch.
     one_hot = OneHotEncoder(
         categories=[list(schema.vocabulary[c]) for c in schema.categorical_features],
-        handle_unknown="warn",
+        handle_unknown="ignore" if schema.other else "warn",
         sparse_output=False,
         dtype=float,
     )
@@ -107,7 +108,9 @@ def make_preprocessor(schema="nsl-kdd", *, clip=False):
     vocabulary), then the numeric columns in file order, Min-Max scaled with
     the training minimum and maximum. The one-hot layout comes from the
     schema's vocabulary, not from the data, so it is known before fit. A text
-    value outside the vocabulary encodes as all zeros, with a warning. A
+    value outside the vocabulary encodes as all zeros, with a warning unless
+    the schema lists capped columns (``awdids.other``), whose other values are
+    expected. A
     missing, infinite or non-numeric value in a numeric column is refused with
     a ``ValueError`` naming the column and the row, unless the schema fills
     missing values (``fillNumeric``, ``fillCategorical``, ``infinite``).

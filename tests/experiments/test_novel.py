@@ -14,8 +14,9 @@ def _data():
     return {
         "y_test": Y,
         "attack_test": ATTACK,
-        "difficulty_test": DIFFICULTY,
+        "test_subsets": {"KDDTest+": np.ones(8, bool), "KDDTest-21": DIFFICULTY < 21},
         "seen_attacks": ["neptune", "smurf"],
+        "classes": ["normal", "dos"],
     }
 
 
@@ -59,7 +60,7 @@ def test_flag_drift_is_summarised_over_seeds():
     drift = novel_attack_metrics(_data(), _records())["flag_drift"]["model"]
     assert drift["target"] == 0.25
     assert drift["held_out_folds"]["mean"] == pytest.approx(0.25)
-    assert drift["KDDTest+ normal"]["values"] == [0.5, 0.5]
+    assert drift["test_normal"]["values"] == [0.5, 0.5]
     columns, rows = flag_drift_table({"model": drift})
     assert rows == [["model", "0.2500", "0.2500 ± 0.0000", "0.5000 ± 0.0000"]]
 

@@ -1,0 +1,254 @@
+"""Every command on a CSV the package has never seen, through a schema file."""
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from awdids.cli import main
+from awdids.model_file import load_model
+
+CLASSES = {
+    "BENIGN": ["benign"],
+    "scan": ["PortScan", "sweep"],
+    "dos": ["DDoS", "Hulk"],
+    "access": ["BruteForce", "Infiltration"],
+}
+SCHEMA = {
+    "name": "site-flows",
+    "encoding": "utf-8-sig",
+    "dialect": {"delimiter": ",", "header": True},
+    "schema": {
+        "fields": [
+            {"name": "flow_id", "type": "integer"},
+            {"name": "proto", "type": "string"},
+            {"name": "app", "type": "string"},
+            {"name": "bytes", "type": "number", "constraints": {"minimum": 0}},
+            {"name": "pkts", "type": "integer", "constraints": {"minimum": 0}},
+            {"name": "rate", "type": "number"},
+            {"name": "label", "type": "string"},
+        ],
+        "missingValues": ["", "-"],
+    },
+    "awdids": {
+        "attack": "label",
+        "normal": "BENIGN",
+        "drop": ["flow_id"],
+        "categories": CLASSES,
+        "oversample": {"rows": 20, "classes": ["access"]},
+        "maxCategories": 4,
+    },
+}
+TINY = [
+    "oversample__noise_dim=8",
+    "oversample__generator_hidden=[16]",
+    "oversample__critic_hidden=[16]",
+    "oversample__epochs=1",
+    "oversample__steps_per_epoch=2",
+    "pca__n_components=6",
+    "clf__hidden_channels=2",
+    "clf__num_layers=1",
+    "clf__head_hidden=[8,8]",
+    "clf__max_epochs=2",
+    "clf__validation_fraction=none",
+]
+
+
+def site_flows(n=300, seed=0):
+    """Flows whose class shifts bytes, rate and protocol, with string names."""
+    rng = np.random.RandomState(seed)
+    names = rng.choice(
+        ["benign"] * 6 + ["PortScan", "sweep", "DDoS", "Hulk", "BruteForce"], size=n
+    ).astype(object)
+    names[:12] = "Infiltration"  # a rare attack
+    k = np.array([list(CLASSES).index(_class_of(a)) for a in names])
+    return pd.DataFrame(
+        {
+            "flow_id": np.arange(1000, 1000 + n),
+            "proto": np.where(k % 2 == 0, "tcp", "udp"),
+            "app": rng.choice(["http", "dns", "ssh", "smtp", "ntp", "irc"], size=n),
+            "bytes": rng.exponential(100.0 * (k + 1)),
+            "pkts": rng.poisson(3 + 4 * k),
+            "rate": rng.normal(k, 0.3),
+            "label": names,
+        }
+    )
+
+
+def _class_of(attack):
+    return next(c for c, members in CLASSES.items() if attack in members)
+
+
+def write_csv(frame, path):
+    path.write_bytes(b"\xef\xbb\xbf" + frame.to_csv(index=False).encode())
+    return path
+
+
+@pytest.fixture
+def site(tmp_path):
+    schema = tmp_path / "site.json"
+    schema.write_text(json.dumps(SCHEMA))
+    train = write_csv(site_flows(), tmp_path / "train.csv")
+    test = write_csv(site_flows(200, seed=1), tmp_path / "test.csv")
+    return schema, train, test
+
+
+def _train(schema, train, model, *extra):
+    sets = [arg for item in TINY for arg in ("--set", item)]
+    args = ["train", "--schema", str(schema), "--data", str(train)]
+    return main([*args, "--out", str(model), *sets, "--random-state", "0", *extra])
+
+
+def test_a_users_csv_trains_saves_and_predicts_through_its_schema(
+    site, tmp_path, capsys
+):
+    schema, train, test = site
+    model = tmp_path / "site.awdids"
+    assert _train(schema, train, model) == 0
+    estimator, stored = load_model(model, return_schema=True)
+    assert stored.name == "site-flows"
+    # the vocabulary is fixed on the training rows, capped at maxCategories
+    assert len(stored.vocabulary["app"]) == 4 and stored.open_vocabulary == ()
+    assert list(estimator.classes_) == sorted(CLASSES)
+    capsys.readouterr()
+    # the test file's columns in another order: matched by name
+    shuffled = pd.read_csv(test, encoding="utf-8-sig").iloc[:, ::-1]
+    flows = write_csv(shuffled, tmp_path / "shuffled.csv")
+    assert main(["predict", str(model), str(flows)]) == 0
+    out = capsys.readouterr().out
+    assert "classification report of the 200 record(s)" in out
+    predictions = pd.read_csv(tmp_path / "shuffled.predictions.csv")
+    assert len(predictions) == 200
+    assert set(predictions["prediction"]) <= set(CLASSES)
+
+
+def test_predict_without_labels_or_dropped_columns(site, tmp_path, capsys):
+    schema, train, test = site
+    model = tmp_path / "site.awdids"
+    assert _train(schema, train, model) == 0
+    frame = pd.read_csv(test, encoding="utf-8-sig").drop(columns=["flow_id", "label"])
+    flows = write_csv(frame, tmp_path / "unlabelled.csv")
+    assert main(["predict", str(model), str(flows)]) == 0
+    assert "classification report" not in capsys.readouterr().out
+    assert len(pd.read_csv(tmp_path / "unlabelled.predictions.csv")) == 200
+
+
+def test_search_runs_on_the_users_schema(site, tmp_path):
+    schema, train, test = site
+    sets = [arg for item in TINY for arg in ("--set", item)]
+    args = ["search", "--schema", str(schema), "--data", str(train), "--cv", "2"]
+    code = main(
+        [*args, "--param", "clf__weight_drop=0,0.3", "--out", str(tmp_path), *sets]
+    )
+    assert code == 0
+    summary = json.loads((tmp_path / "search.json").read_text())
+    assert set(summary["best_params"]) == {"clf__weight_drop"}
+
+
+def test_reproduce_runs_every_model_on_the_users_schema(site, tmp_path, capsys):
+    schema, _, _ = site
+    data = write_csv(site_flows(900, seed=2), tmp_path / "all.csv")
+    out = tmp_path / "results"
+    args = ["reproduce", "--schema", str(schema), "--data", str(data), "--quick"]
+    assert main([*args, "--seeds", "1", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["dataset"]["name"] == "site-flows"
+    assert metrics["n_train"] + metrics["n_test"] == 900  # a 70/30 split of --data
+    assert len(metrics["models"]) == 11
+    assert metrics["oversampling_counts"]["after"]["access"] == (
+        metrics["oversampling_counts"]["before"]["access"] + 20
+    )
+    # every test type is a training type: each category is held out in turn
+    held_out = metrics["held_out_categories"]["categories"]
+    assert set(held_out) == {"scan", "dos", "access"}
+    report = (out / "report.md").read_text()
+    assert "# awdids reproduce report: site-flows" in report
+    assert "Each attack category held out of training" in report
+    assert "access F1" in report and "Table 6" not in report
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (
+            {"awdids": {**SCHEMA["awdids"], "colour": 1}},
+            r"unknown key\(s\) \['colour'\]",
+        ),
+        (
+            {"awdids": {**SCHEMA["awdids"], "attack": "verdict"}},
+            r"'verdict' is not a column",
+        ),
+        (
+            {"awdids": {**SCHEMA["awdids"], "drop": ["flow_id", "label"]}},
+            r"column 'label' is in two roles",
+        ),
+    ],
+)
+def test_a_bad_schema_is_one_line_and_exit_2_before_training(
+    site, tmp_path, capsys, change, match
+):
+    schema, train, _ = site
+    schema.write_text(json.dumps({**SCHEMA, **change}))
+    model = tmp_path / "never.awdids"
+    assert _train(schema, train, model) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert re.search(match, err), err
+    assert not model.exists()
+
+
+def _bad_file(tmp_path, kind):
+    frame = site_flows(40)
+    path = tmp_path / f"{kind}.csv"
+    if kind == "unknown column":
+        write_csv(frame.assign(colour="red"), path)
+    elif kind == "missing label column":
+        write_csv(frame.drop(columns=["label"]), path)
+    elif kind == "text in a numeric column":
+        frame["bytes"] = frame["bytes"].astype(object)
+        frame.loc[7, "bytes"] = "lots"
+        write_csv(frame, path)
+    elif kind == "empty file":
+        path.write_bytes(b"")
+    elif kind == "wrong separator":
+        path.write_text(frame.to_csv(index=False, sep=";"))
+    return path
+
+
+@pytest.mark.parametrize(
+    "kind, match",
+    [
+        ("unknown column", r"unexpected \['colour'\]"),
+        ("missing label column", r"no 'label' column"),
+        ("text in a numeric column", r"line 9: column 'bytes' holds 'lots'"),
+        ("empty file", r"is empty"),
+        ("wrong separator", r"expected .* columns in site-flows's order"),
+    ],
+)
+def test_a_mismatched_csv_is_one_line_and_exit_2_before_training(
+    site, tmp_path, capsys, kind, match
+):
+    schema, _, _ = site
+    model = tmp_path / "never.awdids"
+    assert _train(schema, _bad_file(tmp_path, kind), model) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert re.search(match, err), err
+    assert not model.exists()
+
+
+def test_schema_without_data_is_refused(site, tmp_path, capsys):
+    schema, _, _ = site
+    assert main(["train", "--schema", str(schema), "--out", str(tmp_path / "m")]) == 2
+    assert "needs --data FILE" in capsys.readouterr().err
+
+
+def test_predict_refuses_another_dataset_than_the_models(site, tmp_path, capsys):
+    schema, train, test = site
+    model = tmp_path / "site.awdids"
+    assert _train(schema, train, model) == 0
+    code = main(["predict", str(model), str(test), "--dataset", "unsw-nb15"])
+    assert code == 2
+    assert "trained on 'site-flows' records" in capsys.readouterr().err
