@@ -40,6 +40,9 @@ BENCHMARKS = (
     "bench_hostile_inputs",
 )
 REPRODUCE = "reproduce"
+#: Further datasets with a results section, each from ``reproduce-<name>.json``
+#: (``awdids reproduce --dataset <name>``); a missing file leaves its section out.
+DATASETS = ("kddcup99", "unsw-nb15")
 PAPER_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
 _MARKERS = ("<!-- results-table:start -->", "<!-- results-table:end -->")
 
@@ -133,17 +136,21 @@ def _mean_std(metric):
     return f"{metric['mean']:.4f} ± {metric['std']:.4f}"
 
 
-_COLUMNS = (
-    ("accuracy", "accuracy"),
-    ("macro F1", "macro_f1"),
-    ("R2L F1", "r2l_f1"),
-    ("U2R F1", "u2r_f1"),
-)
+def _columns(metrics):
+    """The model table's columns: accuracy, macro F1 and each rare class's F1."""
+    from awdids.experiments._report import rare_class_columns
+
+    rare = [
+        (title.upper() if len(title) < 8 else title, key)
+        for title, key in rare_class_columns(metrics)
+    ]
+    return [("accuracy", "accuracy"), ("macro F1", "macro_f1"), *rare]
 
 
-def _model_rows(models, names):
+def _model_rows(metrics, names):
+    models, columns = metrics["models"], _columns(metrics)
     return [
-        [name, *(_mean_std(models[name][key]) for _, key in _COLUMNS)] for name in names
+        [name, *(_mean_std(models[name][key]) for _, key in columns)] for name in names
     ]
 
 
@@ -159,11 +166,14 @@ def readme_table(metrics):
 
     models = metrics["models"]
     names = [PAPER_PIPELINE, best_baseline(models)]
-    header = ["KDDTest+, mean ± std over seeds", *(label for label, _ in _COLUMNS)]
-    return markdown_table(header, _model_rows(models, names))
+    header = [
+        "KDDTest+, mean ± std over seeds",
+        *(label for label, _ in _columns(metrics)),
+    ]
+    return markdown_table(header, _model_rows(metrics, names))
 
 
-def novel_sections(metrics):
+def novel_sections(metrics, level="="):
     """The known/novel tables of every test subset, when the metrics have them."""
     from awdids.experiments import (
         BOUND_NOTE,
@@ -171,43 +181,106 @@ def novel_sections(metrics):
         novel_attack_table,
         novel_bound_table,
     )
+    from awdids.experiments._report import _dataset
 
     novel = metrics.get("novel_attacks")
     if not novel:
         return []
+    sub = "-" if level == "=" else "^"
+    train, test = _dataset(metrics)["train_name"], _dataset(metrics)["test_name"]
+    drift = [
+        _heading("Novelty flags: promised and reached false alarms", sub),
+        "The share of normal rows each ``OpenSetClassifier``'s flag hits: its "
+        f"target, on the held-out {train} folds it was calibrated on, and on "
+        f"{test}.\n",
+        _list_table(*flag_drift_table(novel["flag_drift"], test=test)),
+    ]
+    if not novel["novel_attacks"]:
+        return drift if novel.get("flag_drift") else []
+    subsets = (
+        " KDDTest-21 is the rows of KDDTest+ with difficulty below 21."
+        if ("KDDTest-21" in novel["subsets"])
+        else ""
+    )
     parts = [
-        _heading("Attacks of types never seen in training", "="),
-        f"{len(novel['novel_attacks'])} attack types of KDDTest+ are absent from "
-        "KDDTrain+. *Known* rows are normal rows and rows of a training type, "
+        _heading("Attacks of types never seen in training", level),
+        f"{len(novel['novel_attacks'])} attack types of {test} are absent from "
+        f"{train}. *Known* rows are normal rows and rows of a training type, "
         "*novel* rows the others; a row is *flagged* when predicted as any attack "
-        "(mean ± std over seeds). KDDTest-21 is the rows of KDDTest+ with "
-        "difficulty below 21.\n",
+        f"(mean ± std over seeds).{subsets}\n",
     ]
     for subset, scores in novel["subsets"].items():
         rows = novel["rows"][subset]
         columns, table_rows = novel_attack_table(scores)
         parts += [
-            _heading(f"{subset}: {rows['rows']} rows, {rows['novel']} novel", "-"),
+            _heading(f"{subset}: {rows['rows']} rows, {rows['novel']} novel", sub),
             _list_table(columns, table_rows),
         ]
     if novel.get("flag_drift"):
-        parts += [
-            _heading("Novelty flags: promised and reached false alarms", "-"),
-            "The share of normal rows each ``OpenSetClassifier``'s flag hits: its "
-            "target, on the held-out KDDTrain+ folds it was calibrated on, and on "
-            "KDDTest+.\n",
-            _list_table(*flag_drift_table(novel["flag_drift"])),
-        ]
+        parts += drift
     if novel["curves"]:
         parts += [
-            _heading("What any threshold could reach", "-"),
+            _heading("What any threshold could reach", sub),
             BOUND_NOTE + "\n",
             _list_table(*novel_bound_table(novel["curves"])),
         ]
     return parts
 
 
-def results_page(metrics, figures):
+def held_out_section(metrics, level):
+    """Each attack category held out of training, when the run measured it."""
+    from awdids.experiments._report import held_out_table
+
+    held_out = metrics.get("held_out_categories")
+    if not held_out:
+        return []
+    return [
+        _heading("Each attack category held out of training", level),
+        "No test row is of an attack type the training rows lack, so each "
+        "attack category in turn is left out of the training rows of the "
+        f"novelty-flag model (seed 0, flag target {held_out['target']}), which is "
+        "scored on the test rows of that category and of normal traffic. "
+        "*Detected*: predicted as any attack; *flagged*: normal score below the "
+        "flag's threshold.\n",
+        _list_table(*held_out_table(held_out)),
+    ]
+
+
+def dataset_section(metrics, figures, name):
+    """The results of ``reproduce --dataset NAME``, as one section."""
+    from awdids.experiments._report import _dataset
+
+    d, env = _dataset(metrics), metrics["environment"]
+    fits = [
+        [model, f"{r['fit_seconds']['mean']:.1f}"]
+        for model, r in metrics["models"].items()
+    ]
+    parts = [
+        _heading(f"Results on {name}", "="),
+        f"Every model trained on {metrics['n_train']:,} {d['train_name']} rows and "
+        f"scored once on {metrics['n_test']:,} {d['test_name']} rows, "
+        f"{metrics['seeds']} seed(s) (mean ± standard deviation), by ``awdids "
+        f"reproduce --dataset {name}`` (``docs/results/reproduce-{name}.json``). "
+        f"{d['protocol']} {_environment_line(env)} The run took "
+        f"{metrics['stage_seconds']['total'] / 60:.0f} minutes"
+        f"{_kept_note(metrics)}.\n",
+        _heading("Every model", "-"),
+        _list_table(
+            ["model", *(label for label, _ in _columns(metrics))],
+            _model_rows(metrics, list(metrics["models"])),
+        ),
+        _heading("Fit time of each model (seconds, mean over seeds)", "-"),
+        _list_table(["model", "fit s"], fits),
+        *novel_sections(metrics, level="-"),
+        *held_out_section(metrics, "-"),
+        _heading("Figures", "-"),
+    ]
+    for caption, file in figures:
+        parts.append(f".. figure:: results/figures/{name}/{file}\n\n   {caption}\n")
+    return parts
+
+
+def results_page(metrics, figures, others=()):
     models = metrics["models"]
     env = metrics["environment"]
     intro = (
@@ -225,14 +298,16 @@ def results_page(metrics, figures):
         intro,
         _heading("Every model", "="),
         _list_table(
-            ["model", *(label for label, _ in _COLUMNS)],
-            _model_rows(models, list(models)),
+            ["model", *(label for label, _ in _columns(metrics))],
+            _model_rows(metrics, list(models)),
         ),
         *novel_sections(metrics),
         _heading("Figures", "="),
     ]
     for caption, name in figures:
         parts.append(f".. figure:: results/figures/{name}\n\n   {caption}\n")
+    for name, other, other_figures in others:
+        parts += dataset_section(other, other_figures, name)
     return "\n".join(parts)
 
 
@@ -262,7 +337,15 @@ def _sync_readme(metrics, check):
 def _write_pages(metrics):
     (DOCS / "benchmarks.rst").write_text(benchmarks_page(), encoding="utf-8")
     figures = draw_figures(metrics, RESULTS / "figures")
-    (DOCS / "results.rst").write_text(results_page(metrics, figures), encoding="utf-8")
+    others = []
+    for name in DATASETS:
+        if (RESULTS / f"{REPRODUCE}-{name}.json").is_file():
+            other = load_result(f"{REPRODUCE}-{name}")
+            others.append(
+                (name, other, draw_figures(other, RESULTS / "figures" / name))
+            )
+    page = results_page(metrics, figures, others)
+    (DOCS / "results.rst").write_text(page, encoding="utf-8")
 
 
 def build(check=False):
