@@ -38,7 +38,9 @@ def _rows(X, mask):
     return X.iloc[np.flatnonzero(mask)] if hasattr(X, "iloc") else np.asarray(X)[mask]
 
 
-def held_out_category_stage(data, make_model, stages, *, resume=False, log=print):
+def held_out_category_stage(
+    data, make_model, stages, *, categories=None, resume=False, log=print
+):
     """Per attack category: how much of it a model trained without it detects.
 
     Parameters
@@ -51,6 +53,8 @@ def held_out_category_stage(data, make_model, stages, *, resume=False, log=print
         (``policy="attack"``).
     stages : pathlib.Path
         Folder of the kept records (``held-out-categories.json``).
+    categories : list of str, default=None
+        The categories to hold out; None holds out every attack category.
 
     Returns
     -------
@@ -64,8 +68,14 @@ def held_out_category_stage(data, make_model, stages, *, resume=False, log=print
 
     schema = data["schema"]
     normal = schema.normal_label
-    categories = [c for c in schema.class_names if c != normal]
-    key = {"awdids": __version__, "stage": "held-out", "rows": len(data["y_train"])}
+    if categories is None:
+        categories = [c for c in schema.class_names if c != normal]
+    key = {
+        "awdids": __version__,
+        "stage": "held-out",
+        "rows": len(data["y_train"]),
+        "categories": list(categories),
+    }
     path = stages / "held-out-categories.json"
     fields = ("key", "target", "categories")
     if resume and (record := _load_stage(path, key, fields)) is not None:
