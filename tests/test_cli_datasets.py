@@ -292,3 +292,20 @@ def test_train_and_predict_real_unsw_nb15_records(datasets_home, tmp_path, capsy
     assert "classification report of the 500 record(s)" in capsys.readouterr().out
     _, schema = load_model(model, return_schema=True)
     assert schema.name == "unsw-nb15" and "proto" in schema.other
+
+
+def test_missing_values_the_schema_fills_survive_the_model_file(site, tmp_path, capsys):
+    schema, _, _ = site
+    filled = {**SCHEMA, "awdids": {**SCHEMA["awdids"], "fillNumeric": 0}}
+    schema.write_text(json.dumps(filled))
+    frame = site_flows()
+    frame["bytes"] = frame["bytes"].astype(object)
+    frame.loc[::7, "bytes"] = "-"  # a Zeek-style missing value
+    train = write_csv(frame, tmp_path / "gappy.csv")
+    model = tmp_path / "gappy.awdids"
+    assert _train(schema, train, model) == 0
+    assert main(["predict", str(model), str(train)]) == 0
+    assert "classification report of the 300 record(s)" in capsys.readouterr().out
+    schema.write_text(json.dumps(SCHEMA))  # without the fill: refused, located
+    assert _train(schema, train, tmp_path / "never.awdids") == 2
+    assert "line 2: column 'bytes' is empty" in capsys.readouterr().err

@@ -63,7 +63,7 @@ class _FillMissing(TransformerMixin, BaseEstimator):
         if isinstance(self.value, str):
             return frame.astype(object).where(frame.notna(), self.value)
         _check_finite_numbers(frame, allow_missing=True, allow_infinite=self.infinite)
-        numbers = frame.apply(pd.to_numeric).to_numpy(dtype=float)
+        numbers = np.array(frame.apply(pd.to_numeric), dtype=float)  # a copy
         if self.infinite:
             numbers[np.isinf(numbers)] = np.nan
         numbers[np.isnan(numbers)] = self.value
