@@ -95,14 +95,15 @@ def _cmd_baselines(args):
 
 
 def _cmd_fetch(args):
-    from .datasets import SUBSETS, fetch_nsl_kdd, get_data_home
+    from .datasets import fetch_flows, get_data_home
 
     home = get_data_home(args.data_home)
+    dataset = args.dataset or "nsl-kdd"
     for subset in args.subsets:
-        bunch = fetch_nsl_kdd(subset, data_home=home)
+        bunch = fetch_flows(dataset, subset, data_home=home)
         counts = bunch.target.value_counts().to_dict()
-        print(f"{SUBSETS[subset][0]}: {len(bunch.target)} records {counts}")
-    print(f"NSL-KDD files are in {home}")
+        print(f"{dataset} {subset}: {len(bunch.target)} records {counts}")
+    print(f"{dataset} files are in {home} (or its {dataset}/ folder)")
     return 0
 
 
@@ -510,8 +511,14 @@ def _build_parser():
 
     fetch = sub.add_parser(
         "fetch",
-        help="put NSL-KDD into the data folder (download with checksum, or say "
-        "where to put the files)",
+        help="put a dataset's files into the data folder (download with checksum, "
+        "or say where to put them)",
+    )
+    fetch.add_argument(
+        "--dataset",
+        choices=_DATASETS,
+        default=None,
+        help="a built-in dataset (default nsl-kdd)",
     )
     fetch.add_argument(
         "--data-home",
@@ -523,6 +530,8 @@ def _build_parser():
         nargs="+",
         default=["train", "test"],
         choices=["train", "test", "test-21", "train-20"],
+        help="subsets to fetch (default train test; test-21 and train-20 are "
+        "NSL-KDD's)",
     )
     fetch.set_defaults(handler=_cmd_fetch)
 
