@@ -144,7 +144,7 @@ def test_out_pointing_at_a_file_is_refused(tmp_path, capsys):
 def test_fetch_reports_the_files(nsl_kdd_home, capsys):
     assert main(["fetch", "--data-home", str(nsl_kdd_home)]) == 0
     out = capsys.readouterr().out
-    assert "KDDTrain+.txt: 125973 records" in out and str(nsl_kdd_home) in out
+    assert "nsl-kdd train: 125973 records" in out and str(nsl_kdd_home) in out
 
 
 @pytest.mark.real_data

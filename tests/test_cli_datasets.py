@@ -224,7 +224,7 @@ def _bad_file(tmp_path, kind):
         ("missing label column", r"no 'label' column"),
         ("text in a numeric column", r"line 9: column 'bytes' holds 'lots'"),
         ("empty file", r"is empty"),
-        ("wrong separator", r"expected .* columns in site-flows's order"),
+        ("wrong separator", r"no ',' separates its fields, but ';' does"),
     ],
 )
 def test_a_mismatched_csv_is_one_line_and_exit_2_before_training(

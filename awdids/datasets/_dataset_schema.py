@@ -41,7 +41,9 @@ _TOP_KEYS = {
     "schema",
     "awdids",
 }
-_DIALECT_KEYS = {"delimiter", "header", "doubleQuote", "quoteChar", "skipInitialSpace"}
+# Fields are never quoted (a quote is a character), so quoteChar and
+# doubleQuote are refused rather than ignored.
+_DIALECT_KEYS = {"delimiter", "header", "skipInitialSpace"}
 _TABLE_KEYS = {"fields", "missingValues", "primaryKey"}
 _FIELD_KEYS = {"name", "type", "title", "description", "format", "constraints"}
 _CONSTRAINT_KEYS = {"enum", "minimum", "maximum", "required"}
@@ -242,10 +244,13 @@ class DatasetSchema:
         self.header = dialect.get("header", True)
         if not isinstance(self.header, bool):
             _fail("dialect.header", f"expected true or false, got {self.header!r}.")
+        if dialect.get("skipInitialSpace", True) is not True:
+            _fail(
+                "dialect.skipInitialSpace",
+                "spaces around a value are always stripped; only true is honoured.",
+            )
         self._dialect_extra = {
-            k: dialect[k]
-            for k in ("doubleQuote", "quoteChar", "skipInitialSpace")
-            if k in dialect
+            k: dialect[k] for k in ("skipInitialSpace",) if k in dialect
         }
 
     def _read_table(self, table):

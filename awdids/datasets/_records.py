@@ -243,6 +243,19 @@ def _decode(data, path):
         ) from None
 
 
+def _check_delimiter(path, first, n_fields, schema):
+    """A line 1 of one field that another separator would split: say which."""
+    if n_fields > 1:
+        return
+    seen = [d for d in ",;\t|" if d != schema.delimiter and d in first]
+    if seen:
+        raise ValueError(
+            f"{path}, line 1: no {schema.delimiter!r} separates its fields, but "
+            f"{seen[0]!r} does; schema {schema.name!r} reads "
+            f"{_separated(schema.delimiter)} files (its dialect.delimiter)."
+        )
+
+
 def _split_line(line, delimiter):
     return [f.strip() for f in line.rstrip("\r\n").split(delimiter)]
 
@@ -392,9 +405,12 @@ def read_records(path, *, schema=None, chunksize=None):
     Parameters
     ----------
     path : str or path-like
-        Delimited records in ``schema``'s layout, with or without a header
-        line (a header names columns of the schema, in any order); gzip
-        (``.gz``) and one-file zip (``.zip``) are read as they are.
+        Delimited records in ``schema``'s layout; gzip (``.gz``) and one-file
+        zip (``.zip``) are read as they are. A header names columns of the
+        schema, in any order. With the dialect's ``header: true`` line 1 must
+        be one; with ``header: false`` (NSL-KDD's, KDD Cup 99's) a line 1 that
+        names schema columns is still read as a header, so that exports with
+        one read too.
     schema : DatasetSchema, default=None
         The layout; NSL-KDD's when None.
     chunksize : int or None, default=None
@@ -425,7 +441,14 @@ def read_records(path, *, schema=None, chunksize=None):
     ):
         head, first = _first_line(raw, path, what)
         n_fields = first.count(schema.delimiter) + 1
+        _check_delimiter(path, first, n_fields, schema)
         header, index = _header_layout(first, schema)
+        if schema.header and not header:
+            raise ValueError(
+                f"{path}, line 1: schema {schema.name!r} expects a header naming "
+                f"its columns ({', '.join(schema.field_names[:3])}, ...), got "
+                f"{shorten(first.strip())}."
+            )
         names = _column_names(path, first, n_fields, header, schema, index)
         rows = yield from _parsed_chunks(
             _BoundedLines(

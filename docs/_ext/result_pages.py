@@ -38,6 +38,7 @@ BENCHMARKS = (
     "bench_novelty",
     "bench_knn_reference",
     "bench_hostile_inputs",
+    "bench_kdd99_duplicates",
 )
 REPRODUCE = "reproduce"
 #: Further datasets with a results section, each from ``reproduce-<name>.json``

@@ -162,6 +162,8 @@ def test_with_vocabulary_keeps_the_most_frequent_values_sorted():
             r"\['when'\] have types awdids cannot use as features",
         ),
         (toy(dialect__delimiter=";;"), r"dialect.delimiter: expected one character"),
+        (toy(dialect__quoteChar="'"), r"dialect: unknown key\(s\) \['quoteChar'\]"),
+        (toy(dialect__skipInitialSpace=False), r"only true is honoured"),
         (toy(awdids__oversample={"rows": 0}), r"awdids.oversample.rows: expected"),
         (toy(awdids__infinite="missing"), r"'missing' needs awdids.fillNumeric"),
         (toy(schema__fields="proto"), r"schema.fields: expected a non-empty list"),
@@ -205,3 +207,16 @@ def test_schemas_compare_and_hash_by_content():
     assert a == b and hash(a) == hash(b) and len({a, b}) == 1
     assert a != get_schema("nsl-kdd")
     assert np.all(a.targets(["benign"]) == ["benign"])
+
+
+def test_a_header_the_dialect_promises_must_be_there(tmp_path):
+    from awdids.datasets import load_flows
+
+    path = tmp_path / "flows.csv"
+    path.write_text("1,tcp,10,benign\n")
+    with pytest.raises(ValueError, match=r"line 1: schema 'toy' expects a header"):
+        load_flows(path, DatasetSchema(TOY))
+    no_header = DatasetSchema(toy(dialect__header=False))
+    assert load_flows(path, no_header).target.tolist() == ["benign"]
+    path.write_text("id,proto,bytes,attack\n1,tcp,10,benign\n")
+    assert load_flows(path, no_header).data.shape == (1, 2)  # an export's header
