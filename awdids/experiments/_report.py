@@ -223,7 +223,11 @@ def _section_novel(m):
     test = _dataset(m)["test_name"]
     drift = [
         "### Novelty flags: promised and reached false alarms",
-        _table(*flag_drift_table(novel["flag_drift"], test=test)),
+        _table(
+            *flag_drift_table(
+                novel["flag_drift"], train=_dataset(m)["train_name"], test=test
+            )
+        ),
     ]
     if not novel["novel_attacks"]:
         return (["## Novelty flags"] + drift[1:]) if novel.get("flag_drift") else []
@@ -300,9 +304,9 @@ def novel_bound_table(curves):
     return columns, rows
 
 
-def flag_drift_table(drift, *, test="KDDTest+"):
+def flag_drift_table(drift, *, train="KDDTrain+", test="KDDTest+"):
     """Columns and rows: each flag's target, held-out and test false alarms."""
-    columns = ["model", "target", "held-out training normal", f"{test} normal"]
+    columns = ["model", "target", f"held-out {train} normal", f"{test} normal"]
     rows = [
         [
             name,

@@ -194,7 +194,7 @@ def novel_sections(metrics, level="="):
         "The share of normal rows each ``OpenSetClassifier``'s flag hits: its "
         f"target, on the held-out {train} folds it was calibrated on, and on "
         f"{test}.\n",
-        _list_table(*flag_drift_table(novel["flag_drift"], test=test)),
+        _list_table(*flag_drift_table(novel["flag_drift"], train=train, test=test)),
     ]
     if not novel["novel_attacks"]:
         return drift if novel.get("flag_drift") else []
