@@ -187,6 +187,16 @@ def one_hot_groups(schema="nsl-kdd"):
 def n_output_features(schema="nsl-kdd"):
     """Width of :func:`make_preprocessor`'s output for ``schema``.
 
+    Parameters
+    ----------
+    schema : str, path-like or DatasetSchema, default="nsl-kdd"
+        Its categorical columns' vocabularies (one column each) and its
+        numeric columns (one each).
+
+    Returns
+    -------
+    n_features : int
+
     Examples
     --------
     >>> from awdids.preprocessing import n_output_features
