@@ -5,7 +5,7 @@ import zipfile
 
 from ._errors import ModelFileError, refuse_names_other_than, refuse_on_failure
 
-__all__ = ["MEMBER_LIMITS", "read_members", "write_members"]
+__all__ = ["MEMBER_LIMITS", "check_member_sizes", "read_members", "write_members"]
 
 #: The members of a model file and the most bytes each may expand to. Reads are
 #: bounded by these, whatever the archive's headers claim: a member that declares
@@ -84,8 +84,20 @@ def read_members(path):
             return {name: _read_bounded(archive, path, name) for name in MEMBER_LIMITS}
 
 
+def check_member_sizes(members):
+    """Refuse, before writing, a member that :func:`read_members` would refuse."""
+    for name, data in members.items():
+        if len(data) > MEMBER_LIMITS[name]:
+            raise ModelFileError(
+                f"The model file's {name} would be {len(data):,} bytes, past the "
+                f"{MEMBER_LIMITS[name]:,} a model file may hold (a schema with "
+                "very long vocabularies? cap them with awdids.maxCategories)."
+            )
+
+
 def write_members(path, members):
     """Write ``{name: bytes}`` as a deflated zip archive to ``path``."""
+    check_member_sizes(members)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
             archive.writestr(name, data)

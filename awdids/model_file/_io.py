@@ -14,7 +14,7 @@ from .._io import atomic_path
 from ..classification import AWDConvLSTMClassifier
 from ..datasets import get_schema
 from ..novelty import OpenSetClassifier
-from ._archive import read_members, write_members
+from ._archive import check_member_sizes, read_members, write_members
 from ._errors import ModelFileError, refuse_names_other_than, refuse_on_failure
 from ._manifest import (
     FORMAT_NAME,
@@ -189,6 +189,7 @@ def save_model(estimator, path, *, schema=None):
         "steps.skops": dump_steps(kept),
         "weights.safetensors": save_tensors(tensors),
     }
+    check_member_sizes(members)  # before anything is written
     with atomic_path(path) as tmp:
         write_members(tmp, members)
 

@@ -196,3 +196,56 @@ def test_a_non_positive_feature_scale_is_refused(tmp_path):
             archive.writestr(name, data)
     with pytest.raises(ModelFileError, match="feature_scale that is not positive"):
         load_model(path)
+
+
+def test_the_schema_travels_with_the_model_and_a_huge_one_is_refused(tmp_path):
+    import numpy as np
+
+    from awdids import AWDConvLSTMClassifier, load_model, save_model
+    from awdids.datasets import DatasetSchema, get_schema
+    from awdids.model_file import ModelFileError
+
+    X = np.random.RandomState(0).rand(40, 4).astype(np.float32)
+    y = np.array(["normal", "dos"] * 20)
+    clf = AWDConvLSTMClassifier(
+        hidden_channels=2, num_layers=1, max_epochs=1, random_state=0
+    ).fit(X, y)
+    path = tmp_path / "model.awdids"
+    save_model(clf, path, schema="unsw-nb15")
+    _, schema = load_model(path, return_schema=True)
+    assert schema == get_schema("unsw-nb15")
+    save_model(clf, path)
+    assert load_model(path, return_schema=True)[1] is None
+    descriptor = get_schema("unsw-nb15").to_dict()
+    proto = descriptor["schema"]["fields"][2]
+    proto["constraints"] = {"enum": [f"p{i:06d}" for i in range(200_000)]}
+    huge = tmp_path / "huge.awdids"
+    with pytest.raises(ModelFileError, match="manifest.json would be"):
+        save_model(clf, huge, schema=DatasetSchema(descriptor))
+    assert not huge.exists()
+
+
+@pytest.mark.parametrize(
+    "section, match",
+    [
+        ({"awdids": {}}, r"its dataset schema: .*no 'schema'"),
+        ("nsl-kdd", r"its dataset schema: schema: expected a JSON object"),
+    ],
+)
+def test_a_crafted_schema_section_is_refused(tmp_path, section, match):
+    from awdids import AWDConvLSTMClassifier, load_model, save_model
+    from awdids.model_file import ModelFileError
+
+    from .crafted import read_archive, replace_member
+
+    X = np.random.RandomState(0).rand(40, 4).astype(np.float32)
+    clf = AWDConvLSTMClassifier(
+        hidden_channels=2, num_layers=1, max_epochs=1, random_state=0
+    ).fit(X, np.array(["normal", "dos"] * 20))
+    path = tmp_path / "model.awdids"
+    save_model(clf, path, schema="nsl-kdd")
+    manifest = json.loads(dict(read_archive(path))["manifest.json"])
+    manifest["schema"] = section
+    replace_member(path, "manifest.json", json.dumps(manifest).encode())
+    with pytest.raises(ModelFileError, match=match):
+        load_model(path)
