@@ -130,7 +130,7 @@ class _Field:
                 _fail(where, "an enum fixes the categories of a string field only.")
         self.minimum = _bound(constraints, "minimum", -math.inf, where)
         self.maximum = _bound(constraints, "maximum", math.inf, where)
-        self.extra = {k: raw[k] for k in ("title", "description", "format") if k in raw}
+        self.extra = _texts(raw, ("title", "description", "format"), f"{where}.")
 
     def to_dict(self):
         field = {"name": self.name, "type": self.type, **self.extra}
@@ -144,6 +144,15 @@ class _Field:
         if constraints:
             field["constraints"] = constraints
         return field
+
+
+def _texts(mapping, keys, where):
+    """The descriptive strings among ``keys`` (titles, descriptions), checked."""
+    texts = {k: mapping[k] for k in keys if k in mapping}
+    for key, value in texts.items():
+        if not isinstance(value, str) or len(value) > 10_000:
+            _fail(f"{where}{key}", f"expected a string, got {type(value).__name__}.")
+    return texts
 
 
 def _bound(constraints, key, default, where):
@@ -214,11 +223,7 @@ class DatasetSchema:
     def __init__(self, descriptor):
         _check_keys(descriptor, _TOP_KEYS, "schema")
         self.name = _name(descriptor.get("name", "custom"), "name")
-        self._extra = {
-            k: descriptor[k]
-            for k in ("profile", "title", "description")
-            if k in descriptor
-        }
+        self._extra = _texts(descriptor, ("profile", "title", "description"), "")
         self.encoding = descriptor.get("encoding", "utf-8")
         if self.encoding not in _ENCODINGS:
             _fail("encoding", f"{self.encoding!r} is not one of {list(_ENCODINGS)}.")

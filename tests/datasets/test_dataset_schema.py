@@ -167,6 +167,7 @@ def test_with_vocabulary_keeps_the_most_frequent_values_sorted():
         (toy(awdids__oversample={"rows": 0}), r"awdids.oversample.rows: expected"),
         (toy(awdids__infinite="missing"), r"'missing' needs awdids.fillNumeric"),
         (toy(schema__fields="proto"), r"schema.fields: expected a non-empty list"),
+        (toy(title={"run": "code"}), r"title: expected a string, got dict"),
         ([1, 2], r"schema: expected a JSON object"),
     ],
 )
