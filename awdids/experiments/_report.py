@@ -360,6 +360,11 @@ def render_report(metrics):
         f"rows.{paper_note}",
         f"Protocol: {d['protocol']}",
     ]
+    if d.get("unseen_test_values"):
+        head.append(
+            "Test rows with a text value the training rows never show, per column "
+            f"(encoded as all zeros): {d['unseen_test_values']}."
+        )
     parts = (
         head
         + _section_data(m)
