@@ -490,7 +490,8 @@ def _build_parser():
     parser = argparse.ArgumentParser(
         prog="awdids",
         description=(
-            "Network intrusion detection on NSL-KDD with the AWD-CNN-LSTM + GP-GAN "
+            "Network intrusion detection on flow records (NSL-KDD, KDD Cup 99, "
+            "UNSW-NB15 or a schema of your own) with the AWD-CNN-LSTM + GP-GAN "
             "method and its baselines."
         ),
     )
@@ -498,12 +499,12 @@ def _build_parser():
 
     baselines = sub.add_parser(
         "baselines",
-        help="train LinearSVC, RandomForest, KNN, HistGradientBoosting on KDDTrain+ "
-        "and score them on KDDTest+",
+        help="train LinearSVC, RandomForest, KNN, HistGradientBoosting on a "
+        "dataset's training rows (KDDTrain+) and score them on its test rows",
     )
     baselines.add_argument("--out", default="results", help="output folder")
     baselines.add_argument(
-        "--data-home", default=None, help="folder with the NSL-KDD files"
+        "--data-home", default=None, help="folder with the datasets' files"
     )
     baselines.add_argument("--random-state", type=int, default=0)
     _add_data_options(baselines, test=True)
@@ -563,9 +564,10 @@ def _build_parser():
 
     search = sub.add_parser(
         "search",
-        help="grid-search the pipeline's hyperparameters on KDDTrain+ by "
+        help="grid-search the pipeline's hyperparameters on training rows "
+        "(KDDTrain+, or --dataset/--data) by "
         "stratified cross-validation, here or on a Dask cluster",
-        description="Grid-search the pipeline on KDDTrain+ only (stratified, "
+        description="Grid-search the pipeline on training rows only (stratified, "
         "seeded folds). Example: awdids search --param clf__weight_drop=0,0.2,0.4 "
         "--param pca__n_components=60,80 --set clf__max_epochs=10 "
         "--scheduler tcp://scheduler:8786",
@@ -589,7 +591,7 @@ def _build_parser():
         "--novel-attacks",
         action="store_true",
         help="validate each fold on attack types held out of its training rows "
-        "(NovelAttackKFold), as KDDTest+'s new attacks are",
+        "(NovelAttackKFold), as a test set's new attacks are",
     )
     search.add_argument("--scoring", default="f1_macro")
     search.add_argument(
@@ -614,7 +616,8 @@ def _build_parser():
 
     train = sub.add_parser(
         "train",
-        help="train the default pipeline on KDDTrain+ and save it (with --novelty, "
+        help="train the default pipeline on training rows (KDDTrain+, or "
+        "--dataset/--data) and save it with its schema (with --novelty, "
         "wrapped in an OpenSetClassifier that flags unknown attacks)",
     )
     train.add_argument(
@@ -663,11 +666,14 @@ def _build_parser():
 
     predict = sub.add_parser(
         "predict",
-        help="classify the records of a CSV file (41 NSL-KDD columns, header or "
+        help="classify the records of a CSV file in the model's schema (NSL-KDD: "
+        "41 columns; header or "
         "not; with label columns a classification report is printed)",
     )
     predict.add_argument("model", type=Path, help="a file written by 'awdids train'")
-    predict.add_argument("flows", type=Path, help="CSV file of NSL-KDD records")
+    predict.add_argument(
+        "flows", type=Path, help="CSV file of records in the model's schema"
+    )
     predict.add_argument(
         "--out",
         type=Path,
