@@ -350,10 +350,10 @@ def _predict_schema(args, stored):
     given = args.schema is not None or args.dataset is not None
     if stored is None:
         return _schema_of(args)
-    if given and _schema_of(args).name != stored.name:
+    if given and (named := _schema_of(args)).name != stored.name:
         raise ValueError(
             f"{args.model} was trained on {stored.name!r} records, not "
-            f"{_schema_of(args).name!r}; predict reads the model's own schema."
+            f"{named.name!r}; predict reads the model's own schema."
         )
     return stored
 
@@ -367,7 +367,7 @@ def _cmd_predict(args):
     from tqdm.auto import tqdm
 
     from ._io import atomic_path, check_writable
-    from .datasets._flows import labels_to_categories, read_flow_chunks
+    from .datasets._flows import read_flow_chunks
     from .evaluation import report_from_counts
     from .model_file import load_model
 
@@ -410,9 +410,7 @@ def _cmd_predict(args):
                 pred, lines = _prediction_lines(model, features, open_set)
             sink.write("\n".join(lines) + "\n")
             if labels is not None:
-                categories = labels_to_categories(
-                    labels, schema=schema, unknown=_UNSCORED
-                )
+                categories = schema.targets(labels, unknown=_UNSCORED)
                 known = categories != _UNSCORED
                 unknown_names.add(np.asarray(labels, dtype=str)[~known])
                 pair_counts.update(zip(categories[known], pred[known]))

@@ -453,6 +453,19 @@ class DatasetSchema:
         )
 
     @property
+    def checked_vocabulary(self):
+        """Categorical column -> categories, where a value outside them is news.
+
+        Fixed vocabularies only, capped ones (:attr:`other`) left out: what
+        ``awdids predict`` and ``reproduce`` count as values the model never saw.
+        """
+        return {
+            column: categories
+            for column, categories in self.vocabulary.items()
+            if categories is not None and column not in self.other
+        }
+
+    @property
     def open_vocabulary(self):
         """Categorical columns whose categories the training rows decide."""
         return tuple(n for n, v in self.vocabulary.items() if v is None)
@@ -562,8 +575,7 @@ class DatasetSchema:
         """
         import numpy as np
 
-        unique, inverse = np.unique(self._cleaned(attacks), return_inverse=True)
-        cleaned = unique.tolist()
+        cleaned, inverse = self._cleaned_unique(attacks)
         if self.categories is None:
             return np.asarray(cleaned, dtype=object)[inverse].astype(str)
         # a class name stands for itself ('dos' in a file of categories)
@@ -580,14 +592,15 @@ class DatasetSchema:
         mapped = np.array([known.get(k, unknown) for k in keys], dtype=object)
         return mapped[inverse].astype(str)
 
-    def _cleaned(self, attacks):
-        """The attack column's values as text, stripped, without the suffix."""
+    def _cleaned_unique(self, attacks):
+        """The distinct attack values, stripped and without the suffix, and the
+        index of each row's value among them (one ``np.unique`` pass)."""
         import numpy as np
 
         values = np.asarray(attacks, dtype=object).ravel().astype(str)
         unique, inverse = np.unique(values, return_inverse=True)
         cleaned = [v.strip().removesuffix(self.label_suffix).strip() for v in unique]
-        return np.asarray(cleaned, dtype=object)[inverse]
+        return cleaned, inverse
 
     def attack_types(self, attacks):
         """Each row's attack type: the attack column's value, cleaned, lower case.
@@ -603,7 +616,8 @@ class DatasetSchema:
         """
         import numpy as np
 
-        return np.array([v.lower() for v in self._cleaned(attacks)], dtype=object)
+        cleaned, inverse = self._cleaned_unique(attacks)
+        return np.array([v.lower() for v in cleaned], dtype=object)[inverse]
 
     def __eq__(self, other):
         return isinstance(other, DatasetSchema) and self.to_dict() == other.to_dict()

@@ -5,7 +5,7 @@ import numpy as np
 from ._builtin import get_schema
 from ._records import read_records
 
-__all__ = ["labels_to_categories", "load_flows", "read_flow_chunks"]
+__all__ = ["load_flows", "read_flow_chunks"]
 
 
 def _count_unseen(chunk, counter, vocabulary):
@@ -14,10 +14,8 @@ def _count_unseen(chunk, counter, vocabulary):
         counter[column] = counter.get(column, 0) + int(unseen.sum())
 
 
-def _count_out_of_range(chunk, counter, ranges):
+def _count_out_of_range(chunk, counter, columns, low, high):
     # the reader has checked these columns: they hold finite numbers
-    columns = list(ranges)
-    low, high = np.array(list(ranges.values())).T
     values = chunk[columns].to_numpy(dtype=float)
     outside = ((values < low) | (values > high)).sum(axis=0)
     for column, count in zip(columns, outside.tolist()):
@@ -43,29 +41,17 @@ def read_flow_chunks(
     ``out_of_range_counter``.
     """
     schema = get_schema("nsl-kdd" if schema is None else schema)
-    vocabulary = {
-        c: v
-        for c, v in schema.vocabulary.items()
-        if v is not None and c not in schema.other
-    }
+    vocabulary = schema.checked_vocabulary
+    ranged = list(schema.numeric_ranges)
+    low, high = np.array(list(schema.numeric_ranges.values())).reshape(-1, 2).T
     for chunk in read_records(path, schema=schema, chunksize=chunksize):
         if unseen_counter is not None:
             _count_unseen(chunk, unseen_counter, vocabulary)
-        if out_of_range_counter is not None and schema.numeric_ranges:
-            _count_out_of_range(chunk, out_of_range_counter, schema.numeric_ranges)
+        if out_of_range_counter is not None and ranged:
+            _count_out_of_range(chunk, out_of_range_counter, ranged, low, high)
         column = schema.attack_column
         labels = chunk[column] if column in chunk.columns else None
         yield chunk[list(schema.feature_names)], labels
-
-
-def labels_to_categories(labels, *, schema=None, unknown="raise"):
-    """The class of each label: class names as they are, attack names mapped.
-
-    ``unknown`` is :meth:`DatasetSchema.targets`'s: ``"raise"``, or the class
-    given to names outside the schema's categories.
-    """
-    schema = get_schema("nsl-kdd" if schema is None else schema)
-    return schema.targets(labels, unknown=unknown)
 
 
 def load_flows(path, schema="nsl-kdd", *, as_frame=True):

@@ -425,14 +425,12 @@ def reproduce(
 
 def _unseen_values(rows):
     """Column -> test rows whose value the vocabulary lacks (encoded as zeros)."""
-    schema, X = rows["schema"], rows["X_test"]
-    counts = {}
-    for column, vocabulary in schema.vocabulary.items():
-        if column not in schema.other:
-            outside = int((~X[column].astype(str).isin(vocabulary)).sum())
-            if outside:
-                counts[column] = outside
-    return counts
+    X = rows["X_test"]
+    counts = {
+        column: int((~X[column].astype(str).isin(vocabulary)).sum())
+        for column, vocabulary in rows["schema"].checked_vocabulary.items()
+    }
+    return {column: n for column, n in counts.items() if n}
 
 
 def _all_test_types_seen(rows):
