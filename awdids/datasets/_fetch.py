@@ -1,12 +1,11 @@
 """Fetchers of the built-in datasets' files: local copy, or download with checksum."""
 
-import os
 from pathlib import Path
 
 from ._builtin import get_schema
 from ._download import check_retry_params, download_file, file_digest
 
-__all__ = ["DATASET_FILES", "fetch_flows", "locate_file"]
+__all__ = ["DATASET_FILES", "fetch_flows", "locate_file", "without_duplicates"]
 
 #: Dataset -> subset -> (file name, checksum algorithm, hex digest). UNSW-NB15's
 #: publisher gives MD5 sums only; the testing partition's sha256 is listed for
@@ -195,7 +194,7 @@ def fetch_flows(
             mirrors=mirrors,
         )
         bunch.schema = get_schema("nsl-kdd")
-        return _without_duplicates(bunch) if drop_duplicates else bunch
+        return without_duplicates(bunch) if drop_duplicates else bunch
     if dataset not in DATASET_FILES:
         raise ValueError(
             f"dataset={dataset!r} has no fetcher; choose one of "
@@ -208,15 +207,13 @@ def fetch_flows(
         )
     check_retry_params(n_retries, delay)
     filename, algorithm, digest = DATASET_FILES[dataset][subset]
-    if mirrors is None and not os.environ.get("AWDIDS_MIRRORS"):
-        mirrors = list(_MIRRORS[dataset])
     path = locate_file(
         filename,
         get_data_home(data_home),
         folder=dataset,
         checksum=(algorithm, digest),
         page=_PAGES[dataset],
-        mirrors=_mirrors_from(mirrors) if mirrors != [] else [],
+        mirrors=_mirrors_from(mirrors, default=_MIRRORS[dataset]),
         download_if_missing=download_if_missing,
         n_retries=n_retries,
         delay=delay,
@@ -224,11 +221,11 @@ def fetch_flows(
     bunch = load_flows(path, get_schema(dataset))
     if dataset == "unsw-nb15":
         _check_unsw_partition(path, subset, len(bunch.target))
-    return _without_duplicates(bunch) if drop_duplicates else bunch
+    return without_duplicates(bunch) if drop_duplicates else bunch
 
 
-def _without_duplicates(bunch):
-    """The bunch's rows, each distinct record (features and label) once."""
+def without_duplicates(bunch):
+    """The bunch, in place, with each distinct record (features, labels) once."""
     columns = [*bunch.feature_names, *bunch.schema.label_columns]
     frame = bunch.frame
     kept = ~frame[[c for c in columns if c in frame.columns]].duplicated().to_numpy()

@@ -97,13 +97,18 @@ def get_data_home(data_home=None):
     return Path(data_home).expanduser()
 
 
-def _mirrors_from(mirrors):
+def _mirrors_from(mirrors, default=DEFAULT_MIRRORS):
+    """The base URLs to try: ``mirrors``, else ``$AWDIDS_MIRRORS``, else ``default``.
+
+    A ``default`` may be empty (a publisher without direct links); mirrors a
+    user gives may not.
+    """
     if mirrors is not None:
         mirrors = [mirrors] if isinstance(mirrors, str) else list(mirrors)
     elif os.environ.get("AWDIDS_MIRRORS"):
         mirrors = os.environ["AWDIDS_MIRRORS"].split()
     else:
-        mirrors = list(DEFAULT_MIRRORS)
+        return list(default)
     if not mirrors:
         raise ValueError("mirrors must name at least one URL, got an empty list.")
     return mirrors

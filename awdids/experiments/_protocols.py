@@ -18,7 +18,8 @@ the report prints, how they were chosen:
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ..datasets import fetch_flows, get_schema, load_flows
+from ..datasets import BUILTIN_SCHEMAS, fetch_flows, get_schema, load_flows
+from ..datasets._fetch import without_duplicates
 
 __all__ = ["load_protocol_data", "QUICK_ROWS"]
 
@@ -76,13 +77,12 @@ def _files(dataset, data_home):
         test = fetch_flows("nsl-kdd", "test", data_home=data_home)
         return train, test, None, "KDDTrain+ → KDDTest+, the paper's split."
     if dataset == "kddcup99":
-        raw = fetch_flows("kddcup99", "train", data_home=data_home)
-        train = fetch_flows(
-            "kddcup99", "train", data_home=data_home, drop_duplicates=True
-        )
+        train = fetch_flows("kddcup99", "train", data_home=data_home)
+        n_raw = len(train.target)
+        train = without_duplicates(train)  # the file is read once
         test = fetch_flows("kddcup99", "test", data_home=data_home)
         note = _KDD99_DUPLICATES.format(
-            n_raw=len(raw.target), n_train=len(train.target), n_test=len(test.target)
+            n_raw=n_raw, n_train=len(train.target), n_test=len(test.target)
         )
         return train, test, None, note
     if dataset == "unsw-nb15":
@@ -146,7 +146,7 @@ def load_protocol_data(
         ``schema`` (with its vocabulary fixed on the training rows),
         ``train_name``, ``test_name`` and ``protocol`` (the words above).
     """
-    builtin = isinstance(schema, str) and schema in ("nsl-kdd", "kddcup99", "unsw-nb15")
+    builtin = isinstance(schema, str) and schema in BUILTIN_SCHEMAS
     schema = get_schema(schema)
     if schema.oversample is None:
         raise ValueError(
@@ -184,7 +184,7 @@ def _names(schema, split):
 
 def _assemble(schema, train, test, whole, train_rows, test_rows, quick, note, names):
     if whole is not None:
-        test, test_rows = whole, test_rows
+        test = whole  # one file: the test rows are the split's
     else:
         test_rows = np.arange(len(test.target))
     classes = list(schema.class_names)
