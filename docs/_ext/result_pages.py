@@ -141,11 +141,9 @@ def _columns(metrics):
     """The model table's columns: accuracy, macro F1 and each rare class's F1."""
     from awdids.experiments._report import rare_class_columns
 
-    rare = [
-        (title.upper() if len(title) < 8 else title, key)
-        for title, key in rare_class_columns(metrics)
-    ]
-    return [("accuracy", "accuracy"), ("macro F1", "macro_f1"), *rare]
+    return [("accuracy", "accuracy"), ("macro F1", "macro_f1")] + list(
+        rare_class_columns(metrics)
+    )
 
 
 def _model_rows(metrics, names):
