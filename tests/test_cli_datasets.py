@@ -309,3 +309,11 @@ def test_missing_values_the_schema_fills_survive_the_model_file(site, tmp_path, 
     schema.write_text(json.dumps(SCHEMA))  # without the fill: refused, located
     assert _train(schema, train, tmp_path / "never.awdids") == 2
     assert "line 2: column 'bytes' is empty" in capsys.readouterr().err
+
+
+def test_the_command_lines_datasets_are_the_builtin_schemas():
+    from awdids.cli import _DATASETS
+    from awdids.datasets import BUILTIN_SCHEMAS
+
+    # cli names them without importing the datasets, for a fast --help
+    assert _DATASETS == tuple(BUILTIN_SCHEMAS)
