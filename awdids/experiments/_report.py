@@ -18,17 +18,19 @@ def _ms(metric):
 
 def _dataset(m):
     """The metrics' dataset section (NSL-KDD's for files written before it)."""
-    return m.get(
-        "dataset",
-        {
-            "name": "nsl-kdd",
-            "train_name": "KDDTrain+",
-            "test_name": "KDDTest+",
-            "protocol": "KDDTrain+ → KDDTest+, the paper's split.",
-            "classes": ["normal", "dos", "probe", "r2l", "u2r"],
-            "rare_classes": ["u2r", "r2l"],
-        },
-    )
+    if "dataset" in m:
+        return m["dataset"]
+    from ..datasets import get_schema
+
+    nsl = get_schema("nsl-kdd")
+    return {
+        "name": nsl.name,
+        "train_name": "KDDTrain+",
+        "test_name": "KDDTest+",
+        "protocol": "KDDTrain+ → KDDTest+, the paper's split.",
+        "classes": list(nsl.class_names),
+        "rare_classes": list(nsl.oversample["classes"]),
+    }
 
 
 def _section_data(m):

@@ -42,7 +42,6 @@ __all__ = [
     "assemble_metrics",
     "fit_stage",
     "gan_convergence_stage",
-    "load_data",
     "load_protocol_data",
     "pca_stage",
     "reproduce",
@@ -58,11 +57,6 @@ def _subsample(X, y, n, seed, keep_all=()):
     """Stratified subsample of ``n`` rows plus every row of the ``keep_all`` classes."""
     rows = _subsample_rows(y, n, seed, keep_all)
     return _take(X, rows), _take(y, rows)
-
-
-def load_data(*, quick=False, data_home=None):
-    """NSL-KDD's rows: ``load_protocol_data("nsl-kdd", ...)``."""
-    return load_protocol_data("nsl-kdd", quick=quick, data_home=data_home)
 
 
 def pca_stage(data, n_components):
