@@ -8,8 +8,23 @@ from joblib import parallel_config
 from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
 
 from ..pipeline import check_pipeline_params, make_awdids_pipeline
+from ._class_counts import check_fold_class_counts
 
-__all__ = ["search_pipeline", "summarise_search"]
+__all__ = ["make_splitter", "search_pipeline", "summarise_search"]
+
+
+def make_splitter(cv, random_state):
+    """``cv`` as a splitter: an int is that many seeded, shuffled stratified folds.
+
+    Examples
+    --------
+    >>> from awdids.model_selection._search import make_splitter
+    >>> make_splitter(3, random_state=0)
+    StratifiedKFold(n_splits=3, random_state=0, shuffle=True)
+    """
+    if isinstance(cv, numbers.Integral):
+        return StratifiedKFold(cv, shuffle=True, random_state=random_state)
+    return cv
 
 
 @contextlib.contextmanager
@@ -135,8 +150,9 @@ def search_pipeline(
     ------
     ValueError or TypeError
         A parameter of a step, fixed or in ``param_grid``, that its step
-        refuses (:func:`~awdids.pipeline.check_pipeline_params`), before any
-        fit.
+        refuses (:func:`~awdids.pipeline.check_pipeline_params`), or a
+        training fold with too few rows of a class the over-sampler grows
+        (:func:`check_fold_class_counts`), before any fit.
     ImportError
         ``scheduler`` given without the ``distributed`` extra installed.
 
@@ -167,11 +183,8 @@ def search_pipeline(
         schema=schema, random_state=random_state, memory=memory, **pipeline_params
     )
     check_pipeline_params(pipeline, X, param_grid)  # before any GAN trains
-    splitter = (
-        StratifiedKFold(cv, shuffle=True, random_state=random_state)
-        if isinstance(cv, numbers.Integral)
-        else cv
-    )
+    splitter = make_splitter(cv, random_state)
+    check_fold_class_counts(pipeline, splitter, X, y, groups, param_grid)
     if scheduler is None:
         n_fits = len(ParameterGrid(param_grid)) * splitter.get_n_splits(X, y, groups)
         n_jobs = local_workers(n_jobs, n_fits)
@@ -192,7 +205,7 @@ def search_pipeline(
     return search
 
 
-def summarise_search(search, *, scoring, n_train=None, fixed=None):
+def summarise_search(search, *, scoring, n_train=None, fixed=None, dataset=None):
     """A fitted search's results as a JSON-ready dict and a Markdown table.
 
     Parameters
@@ -205,6 +218,9 @@ def summarise_search(search, *, scoring, n_train=None, fixed=None):
         Rows the search trained on (for the record).
     fixed : dict, default=None
         Parameters set for every candidate (for the record).
+    dataset : str, default=None
+        Name of the records' schema; ``awdids train --params`` refuses the
+        result for another dataset.
 
     Returns
     -------
@@ -240,6 +256,7 @@ def summarise_search(search, *, scoring, n_train=None, fixed=None):
         "scoring": scoring,
         "n_train": n_train,
         "fixed": fixed or {},
+        "dataset": dataset,
         "cv_results": table.to_dict(orient="records"),
     }
     rows = [
