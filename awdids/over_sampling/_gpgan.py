@@ -11,10 +11,10 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from tqdm.auto import tqdm
 
 from .._device import resolve_device
 from .._exceptions import TrainingDivergedError
+from .._progress import progress_bar
 from .._validation import is_int
 from ..evaluation._synthetic import moment_rmse
 from ..nn import MLPCritic, MLPGenerator
@@ -418,9 +418,10 @@ class GPGANSampler(BaseOverSampler):
             history["fit_rmse"] = []
         self.generators_[label], self.codecs_[label] = gen, codec
         self.mode_weights_[label] = batches.real_weights
-        epochs = tqdm(
+        epochs = progress_bar(
             range(self.epochs),
             desc=f"GAN {label}",
+            unit=" epochs",
             disable=not self.verbose,
             leave=False,
         )
