@@ -29,29 +29,48 @@ def read_flow_chunks(
     chunksize=50_000,
     unseen_counter=None,
     out_of_range_counter=None,
+    keep_columns=(),
 ):
-    """Yield ``(features, labels)`` DataFrame/Series chunks of a flow CSV.
+    """Yield ``(features, labels, kept)`` chunks of a flow CSV.
 
     The file has the schema's feature columns, with or without a header line,
     and optionally its label columns; it is read and checked by
     :func:`~awdids.datasets._records.read_records`. ``labels`` (the attack
-    column) is None when the file has none. Text values outside the schema's
-    vocabulary are counted per column into ``unseen_counter`` (a dict), and
-    numbers outside a column's range (a negative count, a rate above 1) into
-    ``out_of_range_counter``.
+    column) is None when the file has none. ``kept`` holds the
+    ``keep_columns`` as read: schema columns, or any column a header names
+    (ids, addresses, timestamps), passed through unchecked. Every frame's
+    index numbers the records as ``pd.read_csv`` would.
+
+    Text values outside the schema's vocabulary are counted per column into
+    ``unseen_counter`` (a dict), and numbers outside a column's range (a
+    negative count, a rate above 1) into ``out_of_range_counter``.
+
+    Raises
+    ------
+    ValueError
+        A file refused by the reader, or a column of ``keep_columns`` that
+        the file does not have.
     """
     schema = get_schema("nsl-kdd" if schema is None else schema)
     vocabulary = schema.checked_vocabulary
     ranged = list(schema.numeric_ranges)
     low, high = np.array(list(schema.numeric_ranges.values())).reshape(-1, 2).T
-    for chunk in read_records(path, schema=schema, chunksize=chunksize):
+    keep = list(keep_columns)
+    chunks = read_records(path, schema=schema, chunksize=chunksize, extra_columns=keep)
+    for chunk in chunks:
+        if missing := [c for c in keep if c not in chunk.columns]:
+            raise ValueError(
+                f"{path} has no column {missing[0]!r} to keep; its columns: "
+                f"{', '.join(map(str, chunk.columns[:8]))}"
+                + (", ..." if len(chunk.columns) > 8 else "")
+            )
         if unseen_counter is not None:
             _count_unseen(chunk, unseen_counter, vocabulary)
         if out_of_range_counter is not None and ranged:
             _count_out_of_range(chunk, out_of_range_counter, ranged, low, high)
         column = schema.attack_column
         labels = chunk[column] if column in chunk.columns else None
-        yield chunk[list(schema.feature_names)], labels
+        yield chunk[list(schema.feature_names)], labels, chunk[keep]
 
 
 def load_flows(path, schema="nsl-kdd", *, as_frame=True):

@@ -291,11 +291,11 @@ def _headerless_names(schema, n_fields):
     return list(schema.field_names[:n_fields])
 
 
-def _column_names(path, first, n_fields, header, schema, index=False):
+def _column_names(path, first, n_fields, header, schema, index=False, extra=()):
     if header:
         names = _split_line(first, schema.delimiter)[int(index) :]
         missing = [c for c in schema.feature_names if c not in names]
-        extra = [c for c in names if c not in schema.field_names]
+        extra = [c for c in names if c not in schema.field_names and c not in extra]
         twice = sorted({c for c in names if names.count(c) > 1})
         if missing or extra or twice:
             raise ValueError(
@@ -348,15 +348,17 @@ def _strip_text(chunk, text_columns):
                 chunk[column] = values.replace(spaced)
 
 
-def _parsed_chunks(source, path, schema, *, header, index, names, chunksize):
+def _parsed_chunks(source, path, schema, *, header, index, names, chunksize, extra):
     """Yield pandas' checked chunks of ``source``; return the number of records.
 
     Blank lines are read (so that every row keeps its line number for the
     messages) and dropped; fields are never quoted in these files, so a quote
-    is a character and a line is a record.
+    is a character and a line is a record. A chunk's index is the file's
+    index column when it has one, else each record's 0-based position, as
+    ``pd.read_csv`` numbers them.
     """
     lines_read, records = 0, 0
-    text_columns = schema.text_columns()
+    text_columns = [*schema.text_columns(), *extra]
     try:
         reader = pd.read_csv(
             source,
@@ -379,9 +381,12 @@ def _parsed_chunks(source, path, schema, *, header, index, names, chunksize):
             lines = first_line + lines_read + np.arange(len(chunk))
             lines_read += len(chunk)
             blank = chunk.isna().all(axis=1).to_numpy()
-            chunk = chunk[~blank].reset_index(drop=True)
+            chunk = chunk[~blank]
             if chunk.empty:
                 continue
+            if not index:
+                chunk.index = pd.RangeIndex(records, records + len(chunk))
+            chunk.index.name = None
             chunk.columns = chunk.columns.str.strip()
             _strip_text(chunk, text_columns)
             _check_chunk(chunk, path, lines[~blank], schema)
@@ -399,7 +404,7 @@ def _parsed_chunks(source, path, schema, *, header, index, names, chunksize):
     return records
 
 
-def read_records(path, *, schema=None, chunksize=None):
+def read_records(path, *, schema=None, chunksize=None, extra_columns=()):
     """Yield validated DataFrames of the flow records in the file ``path``.
 
     Parameters
@@ -415,11 +420,16 @@ def read_records(path, *, schema=None, chunksize=None):
         The layout; NSL-KDD's when None.
     chunksize : int or None, default=None
         Rows a frame; ``None`` yields one frame of the whole file.
+    extra_columns : sequence of str, default=()
+        Further columns a header may name (ids, addresses, timestamps); they
+        are read as text, unchecked.
 
     Yields
     ------
     frame : DataFrame
-        Named columns (the features, and the label columns the file has).
+        Named columns (the features, the label columns and the extra columns
+        the file has). The index is each record's 0-based position in the
+        file, or the file's own unnamed index column (``DataFrame.to_csv``'s).
 
     Raises
     ------
@@ -449,7 +459,9 @@ def read_records(path, *, schema=None, chunksize=None):
                 f"its columns ({', '.join(schema.field_names[:3])}, ...), got "
                 f"{shorten(first.strip())}."
             )
-        names = _column_names(path, first, n_fields, header, schema, index)
+        names = _column_names(
+            path, first, n_fields, header, schema, index, tuple(extra_columns)
+        )
         rows = yield from _parsed_chunks(
             _BoundedLines(
                 raw, path, head, n_fields=n_fields, delimiter=schema.delimiter
@@ -460,6 +472,8 @@ def read_records(path, *, schema=None, chunksize=None):
             index=index,
             names=names,
             chunksize=chunksize,
+            extra=[c for c in extra_columns if c not in schema.field_names],
         )
     if rows == 0:
-        raise ValueError(f"{path} holds no records.")
+        only = " (only a header line)" if header else ""
+        raise ValueError(f"{path} holds no records{only}.")
