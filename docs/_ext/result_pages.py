@@ -24,6 +24,8 @@ from awdids.experiments import draw_figures
 DOCS = Path(__file__).resolve().parent.parent
 RESULTS = DOCS / "results"
 README = DOCS.parent / "README.md"
+#: The measured durations ``awdids COMMAND --help`` quotes.
+DURATIONS = DOCS.parent / "awdids" / "cli" / "durations.json"
 
 #: The benchmark files the benchmark page shows, in its order.
 BENCHMARKS = (
@@ -333,6 +335,102 @@ def _sync_readme(metrics, check):
     README.write_text(updated, encoding="utf-8")
 
 
+def _about(seconds):
+    """A rounded duration: "about 40 s", "about 4 min", "about 1.1 h"."""
+    if seconds < 90:
+        return f"about {seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"about {seconds / 60:.0f} min"
+    return f"about {seconds / 3600:.1f} h"
+
+
+def _run_seconds(metrics):
+    """A reproduce run's wall time; for a resumed run, the sum of its fits."""
+    stages = metrics["stage_seconds"]
+    if not metrics.get("kept_fits"):
+        return stages["total"]
+    others = sum(
+        v for k, v in stages.items() if not k.startswith("models:") and k != "total"
+    )
+    return others + sum(
+        sum(model[key]["values"])
+        for model in metrics["models"].values()
+        for key in ("fit_seconds", "predict_seconds")
+    )
+
+
+def _streaming_rate(bench):
+    """Records and seconds of the largest file ``bench_predict_stream`` read."""
+    table = bench["tables"][0]
+    columns = table["columns"]
+    records, seconds = (
+        float(table["rows"][-1][columns.index(name)].replace(",", ""))
+        for name in ("records", "seconds")
+    )
+    return records, seconds
+
+
+def command_sentences(metrics, predict_bench, quick=None):
+    """Each command's measured duration as the sentence its --help shows."""
+    machine = metrics["environment"]["machine"]
+    where = f"a {machine['cores']}-core {machine['accelerator'].upper()}"
+    source = "(docs/results/reproduce.json)"
+    fit = metrics["models"][PAPER_PIPELINE]["fit_seconds"]["mean"]
+    records = f"{metrics['n_train']:,} NSL-KDD training records"
+    folds_of_fit = 3 * 2 / 3 + 1  # three calibration folds of 2/3, then all rows
+    baselines = sum(
+        metrics["models"][name][key]["mean"]
+        for name in ("LinearSVC", "RandomForest", "KNN", "HistGradientBoosting")
+        for key in ("fit_seconds", "predict_seconds")
+    )
+    n_records, seconds = _streaming_rate(predict_bench)
+    sentences = {
+        "train": f"On {where} a fit takes {_about(fit)} on {records} {source}; "
+        f"--novelty fits on 3 calibration folds of 2/3 of the rows, then on "
+        f"all of them: {_about(folds_of_fit * fit)} (estimated).",
+        "search": f"On {where} the default grid (3 candidates, 3 folds, then a "
+        f"refit on all rows) takes {_about((3 * 3 * 2 / 3 + 1) * fit)} on "
+        f"{records} with --n-jobs 1, estimated from one fit {source}; "
+        "--train-rows shortens it in proportion.",
+        "baselines": f"On {where} it takes {_about(baselines)} on NSL-KDD "
+        f"{source}.",
+        "reproduce": f"On {where} a run of {metrics['seeds']} seeds on NSL-KDD "
+        f"takes {_about(_run_seconds(metrics))} {source}.",
+        "predict": f"On {where} it classifies {n_records:,.0f} records in "
+        f"{seconds:.0f} s, start-up included (docs/results/"
+        "bench_predict_stream.json).",
+    }
+    if quick is not None:
+        sentences["reproduce --quick"] = (
+            f"Takes {_about(_run_seconds(quick))} on {where} "
+            "(docs/results/reproduce-quick.json)."
+        )
+    return sentences
+
+
+def _durations_json(metrics):
+    quick = None
+    if (RESULTS / f"{REPRODUCE}-quick.json").is_file():
+        quick = load_result(f"{REPRODUCE}-quick")
+    sentences = command_sentences(metrics, load_result("bench_predict_stream"), quick)
+    note = "Written by docs/_ext/result_pages.py from docs/results/; do not edit."
+    return json.dumps({"note": note, "sentences": sentences}, indent=2) + "\n"
+
+
+def _sync_durations(metrics, check):
+    """Write the durations --help quotes; with ``check``, refuse stale ones."""
+    text = _durations_json(metrics)
+    current = DURATIONS.read_text(encoding="utf-8") if DURATIONS.is_file() else ""
+    if text == current:
+        return
+    if check:
+        raise MissingResultError(
+            f"{DURATIONS} differs from docs/results/; run python "
+            "docs/_ext/result_pages.py"
+        )
+    DURATIONS.write_text(text, encoding="utf-8")
+
+
 def _write_pages(metrics):
     (DOCS / "benchmarks.rst").write_text(benchmarks_page(), encoding="utf-8")
     figures = draw_figures(metrics, RESULTS / "figures")
@@ -351,6 +449,7 @@ def build(check=False):
     """Write both pages and the README table; with ``check``, only compare README."""
     metrics = load_result(REPRODUCE)
     _sync_readme(metrics, check)
+    _sync_durations(metrics, check)
     if not check:
         _write_pages(metrics)
 
@@ -358,6 +457,7 @@ def build(check=False):
 def _on_builder_inited(app):
     metrics = load_result(REPRODUCE)
     _sync_readme(metrics, check=True)  # a stale README table fails the docs build
+    _sync_durations(metrics, check=True)
     _write_pages(metrics)
 
 

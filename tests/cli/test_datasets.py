@@ -312,8 +312,90 @@ def test_missing_values_the_schema_fills_survive_the_model_file(site, tmp_path, 
 
 
 def test_the_command_lines_datasets_are_the_builtin_schemas():
-    from awdids.cli import _DATASETS
+    from awdids.cli._common import DATASETS as _DATASETS
     from awdids.datasets import BUILTIN_SCHEMAS
 
     # cli names them without importing the datasets, for a fast --help
     assert _DATASETS == tuple(BUILTIN_SCHEMAS)
+
+
+def test_the_users_path_search_then_train_with_its_best_then_predict_with_ids(
+    site, tmp_path, capsys
+):
+    schema, train, test = site
+    sets = [arg for item in TINY for arg in ("--set", item)]
+    data = ["--schema", str(schema), "--data", str(train)]
+    found = tmp_path / "search"
+    grid = ["--param", "clf__weight_drop=0.1,0.3", "--cv", "2", "--out", str(found)]
+    assert main(["search", *data, *grid, *sets]) == 0
+    summary = json.loads((found / "search.json").read_text())
+    assert summary["dataset"] == "site-flows"
+    model = tmp_path / "site.awdids"
+    args = ["train", *data, "--params", str(found / "search.json")]
+    assert main([*args, "--set", "clf__lr=0.002", "--out", str(model)]) == 0
+    clf = load_model(model)[-1]
+    assert clf.weight_drop == summary["best_params"]["clf__weight_drop"]
+    assert (clf.max_epochs, clf.lr) == (2, 0.002)  # held fixed; --set wins
+    capsys.readouterr()
+    out = tmp_path / "predictions.csv"
+    predict = ["predict", str(model), str(test), "--out", str(out)]
+    assert main([*predict, "--keep-columns", "flow_id,app", "--proba"]) == 0
+    written = pd.read_csv(out)
+    probabilities = [f"proba_{c}" for c in sorted(CLASSES)]
+    assert list(written.columns) == [
+        "row",
+        "flow_id",
+        "app",
+        "prediction",
+        *probabilities,
+    ]
+    records = pd.read_csv(test, encoding="utf-8-sig")
+    joined = records.join(written.set_index("row").add_suffix("_kept"))
+    assert (joined["flow_id"] == joined["flow_id_kept"]).all()
+    assert (joined["app"] == joined["app_kept"]).all()
+    assert np.allclose(written[probabilities].sum(axis=1), 1.0, atol=1e-5)
+    best = np.array(sorted(CLASSES))[written[probabilities].to_numpy().argmax(axis=1)]
+    assert (best == written["prediction"]).all()
+
+
+def test_params_of_another_datasets_search_are_refused_before_training(
+    site, tmp_path, capsys
+):
+    schema, train, _ = site
+    search = tmp_path / "search.json"
+    search.write_text(json.dumps({"best_params": {}, "dataset": "nsl-kdd"}))
+    model = tmp_path / "m.awdids"
+    assert _train(schema, train, model, "--params", str(search)) == 2
+    err = capsys.readouterr().err
+    assert "a search on 'nsl-kdd' records, not 'site-flows'" in err
+    search.write_text("[1, 2]")
+    assert _train(schema, train, model, "--params", str(search)) == 2
+    assert "expected a JSON object, got list" in capsys.readouterr().err
+    search.write_text(json.dumps({"clf__no_such_param": 1}))
+    assert _train(schema, train, model, "--params", str(search)) == 2
+    assert "no_such_param" in capsys.readouterr().err
+    assert not model.exists()
+
+
+def test_kept_columns_the_file_lacks_or_that_clash_are_refused(site, tmp_path, capsys):
+    schema, train, test = site
+    model = tmp_path / "site.awdids"
+    assert _train(schema, train, model) == 0
+    out = tmp_path / "p.csv"
+    for keep, message in [
+        ("srcip", "has no column 'srcip' to keep"),
+        ("prediction", "'prediction' is a name the output gives its own column"),
+    ]:
+        capsys.readouterr()
+        code = main(
+            ["predict", str(model), str(test), "--out", str(out)]
+            + [
+                "--keep-columns",
+                keep,
+            ]
+        )
+        assert code == 2 and message in capsys.readouterr().err
+        assert not out.exists()
+    with pytest.raises(SystemExit):
+        main(["predict", str(model), str(test), "--keep-columns", "app,,app"])
+    assert "expected distinct names" in capsys.readouterr().err
