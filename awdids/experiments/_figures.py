@@ -18,6 +18,7 @@ __all__ = [
     "plot_detection_time",
     "plot_confusion_matrix",
     "plot_novel_detection",
+    "models_that_matter",
 ]
 
 
@@ -33,13 +34,38 @@ def _figure(figsize):
     return fig, fig.subplots()
 
 
-def _save(fig, path):
+#: The paper's pipeline, drawn first and in the strongest colour.
+PAPER_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
+#: Readable names of the metrics keys.
+METRIC_LABELS = {
+    "accuracy": "accuracy",
+    "macro_f1": "macro F1",
+    "weighted_f1": "weighted F1",
+    "macro_precision": "macro precision",
+    "macro_recall": "macro recall",
+}
+
+
+def _save(fig, path, quick=False):
+    if quick:  # a smoke run's figure must not pass for a result
+        fig.text(
+            0.5,
+            0.5,
+            "QUICK RUN\nnot a result",
+            ha="center",
+            va="center",
+            rotation=25,
+            fontsize=36,
+            color="C3",
+            alpha=0.18,
+            fontweight="bold",
+        )
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
 
 
 def plot_pca_variance(
-    explained_variance_ratio, n_components, path, *, train="KDDTrain+"
+    explained_variance_ratio, n_components, path, *, train="KDDTrain+", quick=False
 ):
     """Fig 4: cumulative explained variance of PCA over the preprocessed features."""
     cumulative = np.cumsum(explained_variance_ratio)
@@ -60,24 +86,41 @@ def plot_pca_variance(
         title=f"PCA on the {len(cumulative)} preprocessed features ({train})",
     )
     ax.grid(alpha=0.3)
-    _save(fig, path)
+    _save(fig, path, quick)
 
 
-def plot_gan_convergence(histories, path):
-    """Fig 7: fit RMSE per epoch, one line per (loss, class)."""
-    fig, ax = _figure((6, 4))
+def plot_gan_convergence(histories, path, *, quick=False):
+    """Fig 7: fit RMSE per epoch; a colour per class, a line style per loss.
+
+    The paired styles (solid WGAN-GP, dashed GAN) show, class by class, how
+    the gradient penalty changes convergence.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = _figure((7, 4))
+    classes = list(dict.fromkeys(label for _, label in histories))
+    styles = {"wgan-gp": ("-", "WGAN-GP"), "gan": ("--", "GAN")}
     for (loss, label), history in histories.items():
         rmse = history["fit_rmse"]
-        ax.plot(np.arange(1, len(rmse) + 1), rmse, label=f"{loss} / {label}")
+        style, name = styles.get(loss, (":", loss))
+        ax.plot(
+            np.arange(1, len(rmse) + 1),
+            rmse,
+            style,
+            color=f"C{classes.index(label)}",
+            label=f"{name}, {label}",
+            linewidth=1.6,
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(
         xlabel="epoch",
-        ylabel="fit RMSE (means and std devs)",
-        title="GAN vs WGAN-GP convergence",
-        yscale="log",
+        ylabel="fit RMSE of the synthetic rows' means and std devs",
+        title="GAN (dashed) vs WGAN-GP (solid): lower is closer to the real rows",
+        ylim=(0, None),
     )
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.grid(alpha=0.3)
-    _save(fig, path)
+    _save(fig, path, quick)
 
 
 def plot_model_metrics(
@@ -86,6 +129,7 @@ def plot_model_metrics(
     metrics=("accuracy", "macro_f1", "weighted_f1"),
     *,
     test="KDDTest+",
+    quick=False,
 ):
     """Fig 8: mean (and std over seeds) of each metric for every model."""
     names = list(summary)
@@ -95,15 +139,16 @@ def plot_model_metrics(
     for k, metric in enumerate(metrics):
         means = [summary[n][metric]["mean"] for n in names]
         stds = [summary[n][metric]["std"] for n in names]
-        ax.bar(x + k * width, means, width, yerr=stds, capsize=2, label=metric)
+        label = METRIC_LABELS.get(metric, metric.replace("_", " "))
+        ax.bar(x + k * width, means, width, yerr=stds, capsize=2, label=label)
     ax.set_xticks(x + width * (len(metrics) - 1) / 2, names, rotation=30, ha="right")
     ax.set(ylim=(0, 1), ylabel=f"score on {test}", title="Metrics of every model")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.grid(axis="y", alpha=0.3)
-    _save(fig, path)
+    _save(fig, path, quick)
 
 
-def plot_detection_time(summary, path, *, test="KDDTest+"):
+def plot_detection_time(summary, path, *, test="KDDTest+", quick=False):
     """Fig 9: microseconds per test record for every model."""
     names = list(summary)
     times = [summary[n]["predict_us_per_row"]["mean"] for n in names]
@@ -115,46 +160,82 @@ def plot_detection_time(summary, path, *, test="KDDTest+"):
         title=f"Detection time on {test}",
     )
     ax.grid(axis="x", alpha=0.3)
-    _save(fig, path)
+    _save(fig, path, quick)
 
 
-def plot_confusion_matrix(matrix, labels, title, path):
-    """Confusion matrix with row-normalised colours and raw counts."""
+def plot_confusion_matrix(matrix, labels, title, path, *, quick=False):
+    """Confusion matrix: each true class's share per predicted class, and counts.
+
+    Rows are normalised, so a rare class reads as clearly as a common one.
+    """
     matrix = np.asarray(matrix)
     shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    fig, ax = _figure((5, 4.5))
-    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    size = max(5, 0.9 * len(labels) + 1.5)
+    fig, ax = _figure((size + 1, size))
+    image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    fig.colorbar(image, ax=ax, label="share of the true class's rows", shrink=0.8)
+    small = 7 if len(labels) > 6 else 9
     for i in range(len(labels)):
         for j in range(len(labels)):
             color = "white" if shares[i, j] > 0.5 else "black"
-            ax.text(j, i, str(matrix[i, j]), ha="center", va="center", color=color)
-    ax.set_xticks(range(len(labels)), labels)
+            ax.text(
+                j,
+                i,
+                f"{shares[i, j]:.1%}\n({matrix[i, j]:,})",
+                ha="center",
+                va="center",
+                color=color,
+                fontsize=small,
+            )
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
     ax.set_yticks(range(len(labels)), labels)
     ax.set(xlabel="predicted", ylabel="true", title=title)
-    _save(fig, path)
+    _save(fig, path, quick)
 
 
-def plot_novel_detection(curves, path, max_normal_flagged=0.2, *, test="KDDTest+"):
+def plot_novel_detection(
+    curves,
+    path,
+    max_normal_flagged=0.2,
+    *,
+    test="KDDTest+",
+    highlight=(),
+    quick=False,
+):
     """Novel-type attack rows flagged against normal rows flagged, per model.
 
     Each line follows a model's attack score over thresholds (seed 0); the
-    marker is where its own predictions operate.
+    marker is where its own predictions operate. The ``highlight`` models
+    are drawn in colour and named; the others in grey, for context.
     """
-    from matplotlib import colormaps
+    from matplotlib.ticker import PercentFormatter
 
-    palette = colormaps["tab20"].colors
-    fig, ax = _figure((7, 5))
-    for k, (name, curve) in enumerate(curves.items()):
-        # the dark shade of each of tab20's pairs first, then the light ones
-        color = palette[(2 * k) % 20 + (2 * k) // 20 % 2]
+    fig, ax = _figure((7.5, 5))
+    highlight = [name for name in highlight if name in curves]
+    for name, curve in curves.items():
+        if name not in highlight:
+            ax.plot(
+                curve["normal_flagged"],
+                curve["novel_flagged"],
+                color="0.75",
+                linewidth=0.9,
+                zorder=1,
+            )
+            ax.plot(*curve["operating_point"], "o", color="0.7", markersize=3)
+    ax.plot([], [], color="0.75", label="other models")
+    for k, name in enumerate(highlight):
+        curve = curves[name]
         ax.plot(
             curve["normal_flagged"],
             curve["novel_flagged"],
-            color=color,
+            color=f"C{k}",
+            linewidth=2.2,
             label=name,
-            linewidth=1.2,
+            zorder=3,
         )
-        ax.plot(*curve["operating_point"], "o", color=color, markersize=6)
+        ax.plot(*curve["operating_point"], "o", color=f"C{k}", markersize=8, zorder=4)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set(
         xlim=(0, max_normal_flagged),
         ylim=(0, 1),
@@ -162,9 +243,17 @@ def plot_novel_detection(curves, path, max_normal_flagged=0.2, *, test="KDDTest+
         ylabel="novel-type attack rows flagged",
         title="Attacks of types never seen in training (dots: operating points)",
     )
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=8, loc="lower right")
     ax.grid(alpha=0.3)
-    _save(fig, path)
+    _save(fig, path, quick)
+
+
+def models_that_matter(models):
+    """The paper's pipeline, the most accurate other model and the flag models."""
+    others = [name for name in models if name != PAPER_PIPELINE]
+    best = max(others, key=lambda name: models[name]["accuracy"]["mean"])
+    flags = [name for name in models if name.endswith("novelty flag")]
+    return list(dict.fromkeys([PAPER_PIPELINE, best, *flags]))
 
 
 def draw_figures(metrics, folder):
@@ -202,9 +291,11 @@ def draw_figures(metrics, folder):
     train = dataset.get("train_name", "KDDTrain+")
     test = dataset.get("test_name", "KDDTest+")
 
+    quick = bool(metrics.get("quick"))
+
     def add(caption, name, draw, *args, **kwargs):
-        draw(*args, folder / name, **kwargs)
-        drawn.append((caption, name))
+        draw(*args, folder / name, quick=quick, **kwargs)
+        drawn.append((caption + (" (quick run: not a result)" if quick else ""), name))
 
     pca = metrics["pca"]
     if "explained_variance_ratio" in pca:
@@ -248,9 +339,10 @@ def draw_figures(metrics, folder):
             plot_novel_detection,
             novel["curves"],
             test=test,
+            highlight=models_that_matter(metrics["models"]),
         )
     matrix = metrics["confusion_matrix"]
-    title = f"AWD-CNN-LSTM + GP-GAN (seed 0), {test}"
+    title = f"{PAPER_PIPELINE} (seed 0), {test}"
     add(
         f"Confusion matrix: {title}",
         "confusion_matrix.png",
