@@ -9,6 +9,7 @@ awdids needs no matplotlib (``pip install "awdids[plot]"`` brings it).
 import numpy as np
 
 from .._io import atomic_path
+from ._models import PAPER_PIPELINE
 
 __all__ = [
     "draw_figures",
@@ -34,8 +35,6 @@ def _figure(figsize):
     return fig, fig.subplots()
 
 
-#: The paper's pipeline, drawn first and in the strongest colour.
-PAPER_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
 #: Readable names of the metrics keys.
 METRIC_LABELS = {
     "accuracy": "accuracy",

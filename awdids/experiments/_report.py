@@ -1,6 +1,7 @@
 """Markdown report of ``awdids reproduce`` (on NSL-KDD, beside the paper's numbers)."""
 
 from .._markdown import markdown_table as _table
+from ._models import PAPER_PIPELINE
 
 __all__ = [
     "BOUND_NOTE",
@@ -103,7 +104,7 @@ def _section_tables(m):
             ]
         )
     rows7 = []
-    before, after = models["AWD-CNN-LSTM"], models["AWD-CNN-LSTM + GP-GAN"]
+    before, after = models["AWD-CNN-LSTM"], models[PAPER_PIPELINE]
     for label in ("r2l", "u2r", "overall"):
         for part_index, part in enumerate(("precision", "recall", "f1")):
             key = f"weighted_{part}" if label == "overall" else f"{label}_{part}"
@@ -165,8 +166,11 @@ def _section_models(m):
         for name, r in m["models"].items()
     ]
     stages = [[k, f"{v:.1f}"] for k, v in m["stage_seconds"].items()]
+    from ._reading import model_sentences
+
     return [
         f"## Fig 8: every model on {_dataset(m)['test_name']} (mean ± std over seeds)",
+        " ".join(model_sentences(m)),
         _table(
             ["model", "accuracy", "macro F1", "weighted F1"]
             + [title for title, _ in rare]
@@ -223,8 +227,11 @@ def _section_novel(m):
     if not novel:
         return []
     test = _dataset(m)["test_name"]
+    from ._reading import flag_sentences
+
     drift = [
         "### Novelty flags: promised and reached false alarms",
+        " ".join(flag_sentences(m)),
         _table(
             *flag_drift_table(
                 novel["flag_drift"], train=_dataset(m)["train_name"], test=test
