@@ -15,6 +15,7 @@ The stages can be read, tested and resumed one at a time:
    :func:`~awdids.experiments.render_report` writes ``report.md``.
 """
 
+import contextlib
 import json
 import re
 import time
@@ -32,7 +33,13 @@ from ..over_sampling import AddRows, GPGANSampler
 from ..preprocessing import make_preprocessor, one_hot_groups
 from ._figures import draw_figures
 from ._held_out import held_out_category_stage
-from ._models import FULL_BUDGET, QUICK_BUDGET, make_models, novelty_model
+from ._models import (
+    FULL_BUDGET,
+    PAPER_PIPELINE,
+    QUICK_BUDGET,
+    make_models,
+    novelty_model,
+)
 from ._novel import novel_attack_metrics
 from ._paper import PAPER
 from ._protocols import _subsample_rows, _take, load_protocol_data
@@ -50,7 +57,6 @@ __all__ = [
 #: Version of the stage records: records of another format are fitted again.
 _STAGE_FORMAT = 2
 #: The model whose seed-0 fit gives Table 5, Fig 7's WGAN-GP and the confusion matrix.
-FULL_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
 
 
 def _subsample(X, y, n, seed, keep_all=()):
@@ -144,7 +150,7 @@ def fit_stage(data, name, model, seed, budget, stages, *, resume=False):
         if score is None:
             score = attack_score(model, data["X_test"], normal=_classes(data)[0])
         record["attack_score"] = np.round(score.astype(float), 6).tolist()
-    if seed == 0 and name == FULL_PIPELINE:
+    if seed == 0 and name == PAPER_PIPELINE:
         sampler = model.named_steps["oversample"]
         record["sampler"] = {
             "added": {str(k): int(v) for k, v in sampler.sampling_strategy_.items()},
@@ -245,7 +251,7 @@ def assemble_metrics(
     runs = {}
     for (_, name), record in records.items():
         runs.setdefault(name, []).append(record["scores"])
-    full = records[(0, FULL_PIPELINE)]
+    full = records[(0, PAPER_PIPELINE)]
     sampler = full["sampler"]
     y_train, y_test = data["y_train"], data["y_test"]
     classes = _classes(data)
@@ -275,6 +281,38 @@ def assemble_metrics(
     if data["schema"].name == "nsl-kdd":
         metrics["paper"] = PAPER
     return metrics
+
+
+def _show_gan_progress(model):
+    """Let a GP-GAN step report its epochs: its fit is minutes of silence otherwise."""
+    steps = getattr(model, "named_steps", {})
+    if isinstance(steps.get("oversample"), GPGANSampler):
+        model.set_params(oversample__verbose=1)
+
+
+@contextlib.contextmanager
+def _warnings_as_log_lines(log, where):
+    """Expected ConvergenceWarnings (small iteration budgets) as one log line each.
+
+    Python would print them with the full site-packages path of the line
+    that warned; every other warning is shown as usual.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        yield
+    said = set()
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            message = " ".join(str(warning.message).split())
+            if message not in said:
+                said.add(message)
+                log(f"{where}: {message} (expected at this budget)")
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
 
 
 def reproduce(
@@ -370,9 +408,11 @@ def reproduce(
             for name, model in make_models(seed, budget, schema).items():
                 tic = time.perf_counter()
                 log(f"seed {seed}: fitting {name} ...")
-                record, kept = fit_stage(
-                    rows, name, model, seed, budget, stages, resume=resume
-                )
+                _show_gan_progress(model)
+                with _warnings_as_log_lines(log, f"seed {seed}: {name}"):
+                    record, kept = fit_stage(
+                        rows, name, model, seed, budget, stages, resume=resume
+                    )
                 records[(seed, name)] = record
                 if kept:
                     kept_fits.append(f"seed {seed}: {name}")
