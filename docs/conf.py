@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 extensions = [
     "result_pages",
+    "schema_pages",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
@@ -53,13 +54,42 @@ numpydoc_validation_exclude = {r"\.__init__$", r"\._[a-z]", r"\.set_.*_request$"
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"awdids {release}"
-html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
-html_static_path = []
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    # The results and benchmark pages need the full width for their tables.
+    "secondary_sidebar_items": {
+        "**": ["page-toc", "sourcelink"],
+        "results": [],
+        "benchmarks": [],
+        "index": [],
+        "user_guide/columns": [],
+    },
+}
+# Pages without children would show an empty "Section Navigation" column.
+html_sidebars = {
+    page: []
+    for page in (
+        "index",
+        "install",
+        "quickstart",
+        "results",
+        "benchmarks",
+        "paper-notes",
+        "changelog",
+        "api",
+    )
+}
+html_static_path = ["_static"]
+html_css_files = ["awdids.css"]
 
 
 def _nsl_kdd_available():
     home = Path(get_data_home())
-    return all((home / name).is_file() for name in ("KDDTrain+.txt", "KDDTest+.txt"))
+    return all(
+        (home / "nsl-kdd" / name).is_file() or (home / name).is_file()
+        for name in ("KDDTrain+.txt", "KDDTest+.txt")
+    )
 
 
 # Examples whose first lines say they need NSL-KDD are executed only when it is here.

@@ -9,9 +9,9 @@ validation score is computed on real rows. With ``memory=`` the fitted
 preprocessor and GAN are cached: a search over classifier parameters trains one
 GAN per fold, not one per candidate.
 
-To stay within a minute on a laptop CPU this runs on a stratified
-6,000-record subset (plus all 52 U2R records, so that every training fold has
-some for the GAN to learn from) with tiny budgets.
+To keep it short (its run time is on the execution-times page) this runs on a
+stratified 6,000-record subset (plus all 52 U2R records, so that every training
+fold has some for the GAN to learn from) with tiny budgets.
 
 Needs the NSL-KDD files: set ``AWDIDS_DATA`` to their folder (``awdids fetch``).
 """

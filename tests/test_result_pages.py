@@ -77,3 +77,52 @@ def test_a_resumed_run_says_how_many_fits_it_read_back(pages):
     assert pages._kept_note({**metrics, "kept_fits": []}) == ""
     note = pages._kept_note({**metrics, "kept_fits": ["seed 0: a", "seed 1: a"]})
     assert "reading back 2 of its 12 model fits" in note
+
+
+def test_the_best_of_each_column_is_bold_and_fit_time_counts_lowest(pages):
+    scores = {
+        "A": {"accuracy": {"mean": 0.9, "std": 0.01}, "fit_seconds": {"mean": 30.0}},
+        "B": {"accuracy": {"mean": 0.8, "std": 0.02}, "fit_seconds": {"mean": 2.0}},
+    }
+    columns, rows = pages.score_table(
+        scores, [("acc", "accuracy", max), ("fit s", "fit_seconds", min)]
+    )
+    assert columns == ["model", "acc", "fit s"]
+    table = pages._list_table(columns, rows)
+    assert "**0.9000 ± 0.0100**" in table and "**2.0**" in table
+    assert "- 0.8000 ± 0.0200" in table and "- 30.0" in table
+
+
+def test_each_results_section_opens_with_sentences_from_its_file(pages):
+    metrics = json.loads((DOCS / "results" / "reproduce-unsw-nb15.json").read_text())
+    models = metrics["models"]
+    best = max(models, key=lambda name: models[name]["accuracy"]["mean"])
+    text = "\n".join(pages.dataset_section(metrics, [], "unsw-nb15"))
+    assert (
+        f"{best} has the best accuracy, {models[best]['accuracy']['mean']:.4f}" in text
+    )
+    assert "The paper's pipeline (AWD-CNN-LSTM + GP-GAN) ranks" in text
+    drift = metrics["novel_attacks"]["flag_drift"][
+        "HistGradientBoosting + novelty flag"
+    ]
+    assert f"{drift['test_normal']['mean']:.2%} of unsw-nb15 (30% split) normal" in text
+
+
+def test_the_landing_pages_results_line_covers_every_dataset_file(pages):
+    line = (DOCS / "results-summary.inc").read_text()
+    assert "NSL-KDD's KDDTest+" in line
+    for name in pages.DATASETS:
+        if (DOCS / "results" / f"reproduce-{name}.json").is_file():
+            assert pages._title(name) in line
+
+
+def test_the_help_durations_are_generated_from_the_result_files(pages):
+    import awdids.cli
+
+    shipped = json.loads(
+        (Path(awdids.cli.__file__).parent / "durations.json").read_text()
+    )
+    metrics = pages.load_result(pages.REPRODUCE)
+    assert shipped["sentences"] == pages._sentences(metrics)
+    fit = metrics["models"][pages.PAPER_PIPELINE]["fit_seconds"]["mean"]
+    assert f"about {fit / 60:.0f} min" in shipped["sentences"]["train"]

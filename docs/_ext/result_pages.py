@@ -16,10 +16,11 @@ As a Sphinx extension it writes the pages before every build.
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
-from awdids.experiments import draw_figures
+from awdids.experiments import PAPER_PIPELINE, draw_figures
 
 DOCS = Path(__file__).resolve().parent.parent
 RESULTS = DOCS / "results"
@@ -46,8 +47,8 @@ REPRODUCE = "reproduce"
 #: Further datasets with a results section, each from ``reproduce-<name>.json``
 #: (``awdids reproduce --dataset <name>``); a missing file leaves its section out.
 DATASETS = ("kddcup99", "unsw-nb15")
-PAPER_PIPELINE = "AWD-CNN-LSTM + GP-GAN"
 _MARKERS = ("<!-- results-table:start -->", "<!-- results-table:end -->")
+_DURATION_MARKERS = ("<!-- duration:start -->", "<!-- duration:end -->")
 
 
 class MissingResultError(RuntimeError):
@@ -68,18 +69,24 @@ def _heading(text, char):
     return f"{text}\n{char * len(text)}\n"
 
 
+class _Bold(str):
+    """A cell drawn in bold: the best value of its column."""
+
+
 def _cell(text):
     """A table cell's text with reStructuredText markup characters escaped."""
+    bold = isinstance(text, _Bold)
     text = str(text)
     for char in ("\\", "*", "`", "|", "_"):
         text = text.replace(char, "\\" + char)
     if text[:1] in ("-", "+", "#"):
         text = "\\" + text
-    return text
+    return f"**{text}**" if bold else text
 
 
 def _list_table(columns, rows):
-    lines = [".. list-table::", "   :header-rows: 1", ""]
+    """A list-table; ``results-table`` keeps its number cells on one line."""
+    lines = [".. list-table::", "   :header-rows: 1", "   :class: results-table", ""]
     for row in [columns, *rows]:
         cells = [_cell(cell) for cell in row]
         lines.append(f"   * - {cells[0]}")
@@ -105,11 +112,46 @@ def benchmark_section(result):
         f"{_environment_line(result['environment'])}\n",
     ]
     for table in result["tables"]:
-        parts.append(f"**{table['title']}**\n")
-        parts.append(_list_table(table["columns"], table["rows"]))
+        pieces = split_columns(table["columns"], table["rows"])
+        for k, (columns, rows) in enumerate(pieces, start=1):
+            part = f" ({k} of {len(pieces)})" if len(pieces) > 1 else ""
+            parts.append(f"**{table['title']}{part}**\n")
+            parts.append(_list_table(columns, rows))
         if table.get("note"):
             parts.append(table["note"] + "\n")
     return "\n".join(parts)
+
+
+#: The most value columns a table shows side by side; wider ones are split.
+MAX_VALUE_COLUMNS = 6
+
+
+def _looks_numeric(text):
+    return bool(re.fullmatch(r"[-+]?[\d,.]+(e[-+]?\d+)?\s*(%|x|s)?|nan|-", str(text)))
+
+
+def split_columns(columns, rows, most=MAX_VALUE_COLUMNS):
+    """A wide table as several, each with the leading key columns repeated.
+
+    The key columns are the leading ones whose first value is not a number
+    (a method, a class, a shape); the others are dealt out ``most`` at a time.
+    """
+    keys = 0
+    while keys < len(columns) - 1 and not _looks_numeric(rows[0][keys] if rows else 0):
+        keys += 1
+    keys = max(keys, 1)
+    values = list(range(keys, len(columns)))
+    if len(values) <= most:
+        return [(columns, rows)]
+    n_pieces = -(-len(values) // most)
+    size = -(-len(values) // n_pieces)  # pieces of even width
+    pieces = []
+    for start in range(0, len(values), size):
+        chosen = list(range(keys)) + values[start : start + size]
+        pieces.append(
+            ([columns[i] for i in chosen], [[row[i] for i in chosen] for row in rows])
+        )
+    return pieces
 
 
 def benchmarks_page():
@@ -140,7 +182,7 @@ def _mean_std(metric):
 
 
 def _columns(metrics):
-    """The model table's columns: accuracy, macro F1 and each rare class's F1."""
+    """The README table's columns: accuracy, macro F1 and each rare class's F1."""
     from awdids.experiments._report import rare_class_columns
 
     return [("accuracy", "accuracy"), ("macro F1", "macro_f1")] + list(
@@ -153,6 +195,55 @@ def _model_rows(metrics, names):
     return [
         [name, *(_mean_std(models[name][key]) for _, key in columns)] for name in names
     ]
+
+
+def score_table(scores, columns):
+    """Columns and rows of ``scores[model][key]``, the best of each column bold.
+
+    ``columns`` holds ``(label, key, better)``, ``better`` being ``max``,
+    ``min`` or None (nothing marked); ``key`` ending in ``_seconds`` is shown
+    as a mean in seconds.
+    """
+    names = list(scores)
+    rows = [[name] for name in names]
+    for _, key, better in columns:
+        means = [scores[name][key]["mean"] for name in names]
+        best = better(means) if better else None
+        for row, name, mean in zip(rows, names, means):
+            metric = scores[name][key]
+            text = f"{mean:.1f}" if key.endswith("_seconds") else _mean_std(metric)
+            row.append(_Bold(text) if mean == best else text)
+    return ["model", *(label for label, _, _ in columns)], rows
+
+
+def _paragraph(sentences):
+    return " ".join(sentences) + "\n" if sentences else ""
+
+
+def model_tables(metrics, level):
+    """The every-model table (and the rare classes' F1), with their reading."""
+    from awdids.experiments._reading import model_sentences
+    from awdids.experiments._report import rare_class_columns
+
+    models = metrics["models"]
+    main = [
+        ("accuracy", "accuracy", max),
+        ("macro F1", "macro_f1", max),
+        ("weighted F1", "weighted_f1", max),
+        ("fit s", "fit_seconds", min),
+    ]
+    parts = [
+        _heading("Every model", level),
+        _paragraph(model_sentences(metrics)),
+        _list_table(*score_table(models, main)),
+    ]
+    rare = [(label, key, max) for label, key in rare_class_columns(metrics)]
+    if rare:
+        parts += [
+            "F1 of each rare class, the classes the samplers grow:\n",
+            _list_table(*score_table(models, rare)),
+        ]
+    return parts
 
 
 def best_baseline(models):
@@ -174,14 +265,71 @@ def readme_table(metrics):
     return markdown_table(header, _model_rows(metrics, names))
 
 
+#: The known/novel scores, split into tables a reader can compare.
+_NOVEL_TABLES = (
+    (
+        "Rows flagged as attacks",
+        [
+            ("attack rows", "attack_rows_flagged", max),
+            ("normal rows", "normal_rows_flagged", min),
+            ("novel-type attack rows", "novel_attack_rows_flagged", max),
+        ],
+    ),
+    (
+        "Accuracy",
+        [
+            ("all rows", "all_accuracy", max),
+            ("known rows", "known_accuracy", max),
+            ("novel rows", "novel_accuracy", max),
+        ],
+    ),
+    (
+        "Macro F1",
+        [
+            ("all rows", "all_macro_f1", max),
+            ("known rows", "known_macro_f1", max),
+            ("novel rows", "novel_macro_f1", max),
+        ],
+    ),
+)
+
+
+def _flag_drift(novel, train, test, level):
+    from awdids.experiments import flag_drift_table
+    from awdids.experiments._reading import flag_sentences
+
+    return [
+        _heading("Novelty flags: promised and reached false alarms", level),
+        "The share of normal rows each ``OpenSetClassifier``'s flag hits: its "
+        f"target, on the held-out {train} folds it was calibrated on, and on "
+        f"{test}. "
+        + _paragraph(
+            flag_sentences(
+                {
+                    "novel_attacks": novel,
+                    "dataset": {"train_name": train, "test_name": test},
+                }
+            )
+        ),
+        _list_table(*flag_drift_table(novel["flag_drift"], train=train, test=test)),
+    ]
+
+
+def _subset_tables(name, rows, scores, level):
+    from awdids.experiments._reading import novel_sentences
+
+    parts = [
+        _heading(f"{name}: {rows['rows']} rows, {rows['novel']} novel", level),
+        _paragraph(novel_sentences(scores)),
+    ]
+    for title, columns in _NOVEL_TABLES:
+        parts += [f"**{title}**\n", _list_table(*score_table(scores, columns))]
+    return parts
+
+
 def novel_sections(metrics, level="="):
     """The known/novel tables of every test subset, when the metrics have them."""
-    from awdids.experiments import (
-        BOUND_NOTE,
-        flag_drift_table,
-        novel_attack_table,
-        novel_bound_table,
-    )
+    from awdids.experiments import BOUND_NOTE, novel_bound_table
     from awdids.experiments._report import _dataset
 
     novel = metrics.get("novel_attacks")
@@ -189,15 +337,9 @@ def novel_sections(metrics, level="="):
         return []
     sub = "-" if level == "=" else "^"
     train, test = _dataset(metrics)["train_name"], _dataset(metrics)["test_name"]
-    drift = [
-        _heading("Novelty flags: promised and reached false alarms", sub),
-        "The share of normal rows each ``OpenSetClassifier``'s flag hits: its "
-        f"target, on the held-out {train} folds it was calibrated on, and on "
-        f"{test}.\n",
-        _list_table(*flag_drift_table(novel["flag_drift"], train=train, test=test)),
-    ]
+    drift = _flag_drift(novel, train, test, sub) if novel.get("flag_drift") else []
     if not novel["novel_attacks"]:
-        return drift if novel.get("flag_drift") else []
+        return drift
     subsets = (
         " KDDTest-21 is the rows of KDDTest+ with difficulty below 21."
         if ("KDDTest-21" in novel["subsets"])
@@ -208,17 +350,11 @@ def novel_sections(metrics, level="="):
         f"{len(novel['novel_attacks'])} attack types of {test} are absent from "
         f"{train}. *Known* rows are normal rows and rows of a training type, "
         "*novel* rows the others; a row is *flagged* when predicted as any attack "
-        f"(mean ± std over seeds).{subsets}\n",
+        f"(mean ± std over seeds; the best of each column in bold).{subsets}\n",
     ]
     for subset, scores in novel["subsets"].items():
-        rows = novel["rows"][subset]
-        columns, table_rows = novel_attack_table(scores)
-        parts += [
-            _heading(f"{subset}: {rows['rows']} rows, {rows['novel']} novel", sub),
-            _list_table(columns, table_rows),
-        ]
-    if novel.get("flag_drift"):
-        parts += drift
+        parts += _subset_tables(subset, novel["rows"][subset], scores, sub)
+    parts += drift
     if novel["curves"]:
         parts += [
             _heading("What any threshold could reach", sub),
@@ -247,31 +383,29 @@ def held_out_section(metrics, level):
     ]
 
 
+def _title(name):
+    from awdids.datasets import get_schema
+
+    return (get_schema(name).to_dict().get("title") or name).split(" (")[0]
+
+
 def dataset_section(metrics, figures, name):
     """The results of ``reproduce --dataset NAME``, as one section."""
     from awdids.experiments._report import _dataset
 
     d, env = _dataset(metrics), metrics["environment"]
-    fits = [
-        [model, f"{r['fit_seconds']['mean']:.1f}"]
-        for model, r in metrics["models"].items()
-    ]
     parts = [
-        _heading(f"Results on {name}", "="),
+        _heading(
+            f"{_title(name)}: {_dataset(metrics)['train_name']} to "
+            f"{_dataset(metrics)['test_name']}",
+            "=",
+        ),
         f"Every model trained on {metrics['n_train']:,} {d['train_name']} rows and "
         f"scored once on {metrics['n_test']:,} {d['test_name']} rows, "
         f"{metrics['seeds']} seed(s) (mean ± standard deviation), by ``awdids "
         f"reproduce --dataset {name}`` (``docs/results/reproduce-{name}.json``). "
-        f"{d['protocol']} {_environment_line(env)} The run took "
-        f"{metrics['stage_seconds']['total'] / 60:.0f} minutes"
-        f"{_kept_note(metrics)}.\n",
-        _heading("Every model", "-"),
-        _list_table(
-            ["model", *(label for label, _ in _columns(metrics))],
-            _model_rows(metrics, list(metrics["models"])),
-        ),
-        _heading("Fit time of each model (seconds, mean over seeds)", "-"),
-        _list_table(["model", "fit s"], fits),
+        f"{d['protocol']} {_environment_line(env)} {_duration_note(metrics)}\n",
+        *model_tables(metrics, "-"),
         *novel_sections(metrics, level="-"),
         *held_out_section(metrics, "-"),
         _heading("Figures", "-"),
@@ -282,28 +416,28 @@ def dataset_section(metrics, figures, name):
 
 
 def results_page(metrics, figures, others=()):
-    models = metrics["models"]
     env = metrics["environment"]
     intro = (
         ".. Generated by docs/_ext/result_pages.py from docs/results/; do not edit.\n\n"
-        + _heading("Results on KDDTest+", "#")
-        + f"\nEvery model trained on KDDTrain+ and scored once on KDDTest+, "
-        f"{metrics['seeds']} seeds (mean ± standard deviation), by "
-        "``awdids reproduce`` (``docs/results/reproduce.json``). "
-        f"{_environment_line(env)} The run took "
-        f"{metrics['stage_seconds']['total'] / 60:.0f} minutes{_kept_note(metrics)}. "
-        "The ``report.md`` it writes sets the paper's printed numbers beside "
-        "these.\n"
+        ".. _results:\n\n"
+        + _heading("Results", "#")
+        + "\nEach dataset's models were trained on its training rows and scored once "
+        "on its test rows, by one ``awdids reproduce`` run per dataset, mean ± "
+        "standard deviation over seeds, the best of each column in bold. Every "
+        "number and sentence below is generated from the run's result file.\n"
     )
     parts = [
         intro,
-        _heading("Every model", "="),
-        _list_table(
-            ["model", *(label for label, _ in _columns(metrics))],
-            _model_rows(metrics, list(models)),
-        ),
-        *novel_sections(metrics),
-        _heading("Figures", "="),
+        _heading("NSL-KDD: KDDTrain+ to KDDTest+", "="),
+        f"Every model trained on KDDTrain+ and scored once on KDDTest+, "
+        f"{metrics['seeds']} seeds, by ``awdids reproduce`` "
+        "(``docs/results/reproduce.json``). "
+        f"{_environment_line(env)} {_duration_note(metrics)} "
+        "The ``report.md`` it writes sets the paper's printed numbers beside "
+        "these.\n",
+        *model_tables(metrics, "-"),
+        *novel_sections(metrics, level="-"),
+        _heading("Figures", "-"),
     ]
     for caption, name in figures:
         parts.append(f".. figure:: results/figures/{name}\n\n   {caption}\n")
@@ -312,8 +446,73 @@ def results_page(metrics, figures, others=()):
     return "\n".join(parts)
 
 
-def _replace_readme_table(text, table):
-    start, end = _MARKERS
+def _duration_note(metrics):
+    """How long the run took; for a resumed one, what its fits took in all."""
+    minutes = _run_seconds(metrics) / 60
+    if not metrics.get("kept_fits"):
+        return f"The run took {minutes:.0f} minutes."
+    kept = _kept_note(metrics)
+    return f"Its fits and predictions took {minutes:.0f} minutes in all{kept}."
+
+
+def _best_line(metrics, name):
+    models = metrics["models"]
+    best = max(models, key=lambda model: models[model]["accuracy"]["mean"])
+    paper = models[PAPER_PIPELINE]["accuracy"]
+    seeds = f"{metrics['seeds']} seed{'s' if metrics['seeds'] > 1 else ''}"
+    return (
+        f"on {name} ({seeds}) the most accurate is {best}, "
+        f"{_mean_std(models[best]['accuracy'])}, and the paper's pipeline "
+        f"reaches {_mean_std(paper)}"
+    )
+
+
+def summary_line(metrics, others):
+    """The landing page's results line, from the same files as the results page."""
+    from awdids.datasets import get_schema
+
+    def where(other, name):
+        title = get_schema(name).to_dict().get("title") or name
+        test = other["dataset"]["test_name"]
+        if test.startswith(f"{name} ("):  # "unsw-nb15 (30% split)": a split of it
+            test = test[len(name) + 2 : -1]
+        return f"{title.split(' (')[0]}'s {test}"
+
+    lines = [_best_line(metrics, "NSL-KDD's KDDTest+")] + [
+        _best_line(other, where(other, name)) for name, other, _ in others
+    ]
+    return (
+        ".. Generated by docs/_ext/result_pages.py from docs/results/; do not edit.\n\n"
+        f"**Results** (accuracy, :ref:`results`): {'; '.join(lines)}.\n"
+    )
+
+
+def quickstart_report(metrics):
+    """The quickstart's expected output: seed 0's report, from its confusion matrix."""
+    import collections
+
+    from awdids.evaluation import report_from_counts
+
+    matrix = metrics["confusion_matrix"]
+    labels = matrix["labels"]
+    counts = collections.Counter(
+        {
+            (true, predicted): matrix["matrix"][i][j]
+            for i, true in enumerate(labels)
+            for j, predicted in enumerate(labels)
+        }
+    )
+    report = "\n".join(
+        "    " + line for line in report_from_counts(counts).splitlines()
+    )
+    return (
+        ".. Generated by docs/_ext/result_pages.py from docs/results/; do not edit.\n\n"
+        "::\n\n" + report + "\n"
+    )
+
+
+def _replace_readme_table(text, table, markers=_MARKERS):
+    start, end = markers
     if start not in text or end not in text:
         raise MissingResultError(f"README.md lacks the markers {start} ... {end}.")
     head, rest = text.split(start, 1)
@@ -325,11 +524,14 @@ def _sync_readme(metrics, check):
     """Write the README's table; with ``check``, refuse a stale one instead."""
     readme = README.read_text(encoding="utf-8")
     updated = _replace_readme_table(readme, readme_table(metrics))
+    updated = _replace_readme_table(
+        updated, readme_duration(metrics), _DURATION_MARKERS
+    )
     if updated == readme:
         return
     if check:
         raise MissingResultError(
-            "README.md's results table differs from docs/results/reproduce.json; "
+            "README.md's results table or duration differs from docs/results/; "
             "run python docs/_ext/result_pages.py"
         )
     README.write_text(updated, encoding="utf-8")
@@ -392,8 +594,7 @@ def command_sentences(metrics, predict_bench, quick=None):
         f"refit on all rows) takes {_about((3 * 3 * 2 / 3 + 1) * fit)} on "
         f"{records} with --n-jobs 1, estimated from one fit {source}; "
         "--train-rows shortens it in proportion.",
-        "baselines": f"On {where} it takes {_about(baselines)} on NSL-KDD "
-        f"{source}.",
+        "baselines": f"On {where} it takes {_about(baselines)} on NSL-KDD {source}.",
         "reproduce": f"On {where} a run of {metrics['seeds']} seeds on NSL-KDD "
         f"takes {_about(_run_seconds(metrics))} {source}.",
         "predict": f"On {where} it classifies {n_records:,.0f} records in "
@@ -408,11 +609,24 @@ def command_sentences(metrics, predict_bench, quick=None):
     return sentences
 
 
-def _durations_json(metrics):
+def readme_duration(metrics):
+    """The README's line on how long its main command takes, from the files."""
+    sentences = _sentences(metrics)
+    line = sentences["reproduce"]
+    if "reproduce --quick" in sentences:
+        line += f" The smoke run: {sentences['reproduce --quick']}"
+    return line
+
+
+def _sentences(metrics):
     quick = None
     if (RESULTS / f"{REPRODUCE}-quick.json").is_file():
         quick = load_result(f"{REPRODUCE}-quick")
-    sentences = command_sentences(metrics, load_result("bench_predict_stream"), quick)
+    return command_sentences(metrics, load_result("bench_predict_stream"), quick)
+
+
+def _durations_json(metrics):
+    sentences = _sentences(metrics)
     note = "Written by docs/_ext/result_pages.py from docs/results/; do not edit."
     return json.dumps({"note": note, "sentences": sentences}, indent=2) + "\n"
 
@@ -443,6 +657,12 @@ def _write_pages(metrics):
             )
     page = results_page(metrics, figures, others)
     (DOCS / "results.rst").write_text(page, encoding="utf-8")
+    (DOCS / "results-summary.inc").write_text(
+        summary_line(metrics, others), encoding="utf-8"
+    )
+    (DOCS / "quickstart-report.inc").write_text(
+        quickstart_report(metrics), encoding="utf-8"
+    )
 
 
 def build(check=False):
