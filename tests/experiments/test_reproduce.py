@@ -27,3 +27,36 @@ def test_a_stage_of_another_setting_is_refitted_and_a_match_is_read(tmp_path):
     path.write_text(json.dumps({"key": KEY, "scores": {"accuracy": 0.5}}))
     assert _load_stage(path, KEY, FIELDS)["scores"] == {"accuracy": 0.5}
     assert _load_stage(tmp_path / "absent.json", KEY, FIELDS) is None
+
+
+def test_expected_convergence_warnings_become_one_log_line_and_others_pass(
+    recwarn,
+):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from awdids.experiments._reproduce import _warnings_as_log_lines
+
+    lines = []
+    with _warnings_as_log_lines(lines.append, "seed 0: MLP"):
+        for _ in range(3):
+            warnings.warn(
+                "Maximum iterations (5) reached.", ConvergenceWarning, stacklevel=1
+            )
+        warnings.warn("something else", UserWarning, stacklevel=1)
+    assert lines == [
+        "seed 0: MLP: Maximum iterations (5) reached. (expected at this budget)"
+    ]
+    assert [str(w.message) for w in recwarn] == ["something else"]
+
+
+def test_a_gp_gan_step_is_made_to_report_its_epochs():
+    from awdids.experiments import make_models
+    from awdids.experiments._models import PAPER_PIPELINE, QUICK_BUDGET
+    from awdids.experiments._reproduce import _show_gan_progress
+
+    models = make_models(0, QUICK_BUDGET)
+    for model in models.values():
+        _show_gan_progress(model)
+    assert models[PAPER_PIPELINE].named_steps["oversample"].verbose == 1
