@@ -126,3 +126,17 @@ def test_the_help_durations_are_generated_from_the_result_files(pages):
     assert shipped["sentences"] == pages._sentences(metrics)
     fit = metrics["models"][pages.PAPER_PIPELINE]["fit_seconds"]["mean"]
     assert f"about {fit / 60:.0f} min" in shipped["sentences"]["train"]
+
+
+def test_a_wide_table_is_split_with_the_columns_that_tell_rows_apart(pages):
+    columns = ["shape", "size", *(f"v{k}" for k in range(9))]
+    rows = [["(5, 4)", "8", *map(str, range(9))], ["(5, 4)", "16", *"abcdefghi"]]
+    pieces = pages.split_columns(columns, rows, most=6)
+    assert [c for c, _ in pieces] == [
+        ["shape", "size", "v0", "v1", "v2", "v3", "v4"],
+        ["shape", "size", "v5", "v6", "v7", "v8"],
+    ]
+    assert pieces[1][1][1] == ["(5, 4)", "16", "f", "g", "h", "i"]
+    assert pages.split_columns(columns[:5], [r[:5] for r in rows]) == [
+        (columns[:5], [r[:5] for r in rows])
+    ]

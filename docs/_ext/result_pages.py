@@ -134,12 +134,15 @@ def split_columns(columns, rows, most=MAX_VALUE_COLUMNS):
     """A wide table as several, each with the leading key columns repeated.
 
     The key columns are the leading ones whose first value is not a number
-    (a method, a class, a shape); the others are dealt out ``most`` at a time.
+    (a method, a class, a shape), and as many more as it takes to tell the
+    rows apart; the others are dealt out ``most`` at a time.
     """
     keys = 0
     while keys < len(columns) - 1 and not _looks_numeric(rows[0][keys] if rows else 0):
         keys += 1
     keys = max(keys, 1)
+    while keys < len(columns) - 1 and len({tuple(r[:keys]) for r in rows}) < len(rows):
+        keys += 1
     values = list(range(keys, len(columns)))
     if len(values) <= most:
         return [(columns, rows)]
