@@ -19,8 +19,8 @@ def add_parser(sub):
         "or say where to put them)",
         description="Download a built-in dataset's files from their mirrors and "
         "check their checksums, or, for a dataset without a public direct link "
-        "(UNSW-NB15), say where to put the file. A file already in place is "
-        "checked and kept, never replaced. Takes seconds to a few minutes, "
+        "(UNSW-NB15), say where to put the file. A file already in place is used "
+        "as it is, never replaced. Takes seconds to a few minutes, "
         "depending on the network.",
         epilog=_EXAMPLES,
     )

@@ -44,8 +44,8 @@ def add_parser(sub):
         type=Path,
         default=None,
         metavar="FILE",
-        help="predictions CSV (default: FLOWS.predictions.csv); an existing file "
-        "is never replaced",
+        help="predictions CSV (default: FLOWS.predictions.csv); written whole or not "
+        "at all, and never one of the inputs",
     )
     parser.add_argument(
         "--keep-columns",

@@ -34,8 +34,7 @@ def add_parser(sub):
         type=Path,
         default=Path("awdids-model.awdids"),
         metavar="FILE",
-        help="model file to write; an existing file is never replaced "
-        "(default awdids-model.awdids)",
+        help="model file to write, whole or not at all (default awdids-model.awdids)",
     )
     parser.add_argument(
         "--params",
