@@ -631,7 +631,8 @@ def readme_duration(metrics):
     sentences = _sentences(metrics)
     line = sentences["reproduce"]
     if "reproduce --quick" in sentences:
-        line += f" The smoke run: {sentences['reproduce --quick']}"
+        quick = sentences["reproduce --quick"]
+        line += f" The smoke run (`--quick`) {quick[0].lower()}{quick[1:]}"
     return line
 
 
