@@ -5,8 +5,8 @@ Quickstart: the paper's whole flow as one pipeline
 Preprocess raw NSL-KDD records (122 features), over-sample U2R and R2L with the
 GP-GAN, reduce to 80 PCA components and classify with the AWD-CNN-LSTM -- one
 ``imblearn`` pipeline. To keep it short (its run time is on the execution-times
-page) this example trains on a stratified 10,000-record subset with small budgets; drop the
-``*_subset`` lines and the budget arguments for the real thing.
+page) this example trains on a stratified 10,000-record subset with small
+budgets; drop the ``*_subset`` lines and the budget arguments for the real thing.
 
 Needs the NSL-KDD files: set ``AWDIDS_DATA`` to their folder (``awdids fetch``).
 """
