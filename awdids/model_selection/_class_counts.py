@@ -56,8 +56,12 @@ def fold_class_shortfalls(pipeline, cv, X, y, groups=None, param_grid=None):
         Unfitted; its GPGANSampler and SMOTE-like steps are checked.
     cv : cross-validation splitter
         As the search will use it (seeded, so that the folds are the same).
-    X, y, groups
-        As the search will get them.
+    X : array-like of shape (n_samples, n_features)
+        As the search will get it (only its length is used).
+    y : array-like of shape (n_samples,)
+        Class labels.
+    groups : array-like of shape (n_samples,), default=None
+        Passed to ``cv.split`` (the attack names for ``NovelAttackKFold``).
     param_grid : dict or list of dicts, default=None
         Candidates that change a sampler are checked too.
 
@@ -124,8 +128,22 @@ def describe_shortfall(shortfall, n_more=0):
 def check_fold_class_counts(pipeline, cv, X, y, groups=None, param_grid=None):
     """Refuse folds too small for an over-sampler, before any fit.
 
-    Parameters and the folds checked are those of
-    :func:`fold_class_shortfalls`.
+    The folds checked are those of :func:`fold_class_shortfalls`.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        Unfitted; its GPGANSampler and SMOTE-like steps are checked.
+    cv : cross-validation splitter
+        As the search will use it.
+    X : array-like of shape (n_samples, n_features)
+        As the search will get it (only its length is used).
+    y : array-like of shape (n_samples,)
+        Class labels.
+    groups : array-like of shape (n_samples,), default=None
+        Passed to ``cv.split``.
+    param_grid : dict or list of dicts, default=None
+        Candidates that change a sampler are checked too.
 
     Raises
     ------
