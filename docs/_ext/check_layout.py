@@ -133,13 +133,15 @@ def main(argv=None):
     failures = []
     with tempfile.TemporaryDirectory() as profile:
         for name in PAGES:
-            page = args.html / name
+            page = args.html.resolve() / name  # a file URI needs an absolute path
             tables = measure(page, browser, profile, args.width)
             failures += problems(name, tables)
             print(f"{name}: {len(tables)} tables measured at {args.width} px")
             if args.screenshots is not None:
                 args.screenshots.mkdir(parents=True, exist_ok=True)
-                shot = args.screenshots / (name.replace("/", "-")[:-5] + ".png")
+                shot = args.screenshots.resolve() / (
+                    name.replace("/", "-")[:-5] + ".png"
+                )
                 _run(
                     browser, profile, args.width, f"--screenshot={shot}", page.as_uri()
                 )
