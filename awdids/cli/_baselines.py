@@ -1,9 +1,8 @@
 """``awdids baselines``: the comparison's scikit-learn models on one dataset."""
 
-from pathlib import Path
-
 from ._common import (
     add_data_options,
+    add_out_folder,
     add_random_state,
     log,
     schema_of,
@@ -32,13 +31,7 @@ def add_parser(sub):
         "writes baselines.json and baselines.md. " + duration_sentence("baselines"),
         epilog=_EXAMPLES,
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results"),
-        metavar="FOLDER",
-        help="output folder (default results)",
-    )
+    add_out_folder(parser, "results")
     add_random_state(parser)
     add_data_options(parser, test=True)
     parser.set_defaults(handler=run)

@@ -6,6 +6,7 @@ from pathlib import Path
 __all__ = [
     "DATASETS",
     "add_data_options",
+    "add_out_folder",
     "add_random_state",
     "log",
     "schema_of",
@@ -71,6 +72,17 @@ def test_data(args, schema):
     else:
         bunch = fetch_flows(schema.name, "test", data_home=args.data_home)
     return bunch.data, bunch.target.to_numpy()
+
+
+def add_out_folder(parser, default):
+    """--out FOLDER, where a command writes its result files."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(default),
+        metavar="FOLDER",
+        help=f"output folder (default {default})",
+    )
 
 
 def add_random_state(parser, what="every model, split and sampler"):

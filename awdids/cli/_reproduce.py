@@ -1,8 +1,6 @@
 """``awdids reproduce``: every model of the comparison, in one run, to files."""
 
-from pathlib import Path
-
-from ._common import add_data_options, log, schema_of
+from ._common import add_data_options, add_out_folder, log, schema_of
 from ._durations import duration_sentence
 
 __all__ = ["add_parser", "run"]
@@ -28,13 +26,7 @@ def add_parser(sub):
         + duration_sentence("reproduce"),
         epilog=_EXAMPLES,
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results"),
-        metavar="FOLDER",
-        help="output folder (default results)",
-    )
+    add_out_folder(parser, "results")
     parser.add_argument(
         "--quick",
         action="store_true",

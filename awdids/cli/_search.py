@@ -1,8 +1,13 @@
 """``awdids search``: grid-search the pipeline on training rows, here or on Dask."""
 
-from pathlib import Path
-
-from ._common import add_data_options, add_random_state, log, schema_of, training_data
+from ._common import (
+    add_data_options,
+    add_out_folder,
+    add_random_state,
+    log,
+    schema_of,
+    training_data,
+)
 from ._durations import duration_sentence
 from ._params import parse_assignments
 
@@ -82,13 +87,7 @@ def add_parser(sub):
         help="parallel fits (-1: one per core, or every Dask worker thread)",
     )
     add_random_state(parser, "the subsample, the folds and every fit")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("search-results"),
-        metavar="FOLDER",
-        help="output folder (default search-results)",
-    )
+    add_out_folder(parser, "search-results")
     add_data_options(parser)
     parser.set_defaults(handler=run)
     return parser
