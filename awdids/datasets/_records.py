@@ -292,17 +292,24 @@ def _headerless_names(schema, n_fields):
 
 
 def _column_names(path, first, n_fields, header, schema, index=False, extra=()):
+    """The file's column names, or None when pandas reads them from the header.
+
+    A header must name every feature, nothing twice, and nothing outside the
+    schema's fields but the ``extra`` columns.
+    """
     if header:
         names = _split_line(first, schema.delimiter)[int(index) :]
         missing = [c for c in schema.feature_names if c not in names]
-        extra = [c for c in names if c not in schema.field_names and c not in extra]
+        known = {*schema.field_names, *extra}
+        unexpected = [c for c in names if c not in known]
         twice = sorted({c for c in names if names.count(c) > 1})
-        if missing or extra or twice:
+        if missing or unexpected or twice:
             raise ValueError(
                 f"{path}: header must name the {len(schema.feature_names)} "
                 f"{schema.name} features (and optionally the columns "
                 f"{_shorten_all(list(schema.label_columns + schema.drop))}); "
-                f"missing {_shorten_all(missing)}, unexpected {_shorten_all(extra)}"
+                f"missing {_shorten_all(missing)}, "
+                f"unexpected {_shorten_all(unexpected)}"
                 + (f", named twice {_shorten_all(twice)}." if twice else ".")
             )
         return None
@@ -459,9 +466,8 @@ def read_records(path, *, schema=None, chunksize=None, extra_columns=()):
                 f"its columns ({', '.join(schema.field_names[:3])}, ...), got "
                 f"{shorten(first.strip())}."
             )
-        names = _column_names(
-            path, first, n_fields, header, schema, index, tuple(extra_columns)
-        )
+        extra = [c for c in extra_columns if c not in schema.field_names]
+        names = _column_names(path, first, n_fields, header, schema, index, extra)
         rows = yield from _parsed_chunks(
             _BoundedLines(
                 raw, path, head, n_fields=n_fields, delimiter=schema.delimiter
@@ -472,7 +478,7 @@ def read_records(path, *, schema=None, chunksize=None, extra_columns=()):
             index=index,
             names=names,
             chunksize=chunksize,
-            extra=[c for c in extra_columns if c not in schema.field_names],
+            extra=extra,
         )
     if rows == 0:
         only = " (only a header line)" if header else ""
