@@ -94,16 +94,10 @@ def add_parser(sub):
 
 
 def _subsample_rows(y, n_rows, random_state):
-    """Indices of a seeded, stratified subsample of ``n_rows`` (all if None)."""
-    import numpy as np
-    from sklearn.model_selection import train_test_split
+    """Indices of the seeded, stratified subsample of ``n_rows`` (all if None)."""
+    from ..experiments._protocols import _subsample_rows as stratified_rows
 
-    rows = np.arange(len(y))
-    if n_rows is None or n_rows >= len(y):
-        return rows
-    return train_test_split(
-        rows, train_size=n_rows, stratify=y, random_state=random_state
-    )[0]
+    return stratified_rows(y, len(y) if n_rows is None else n_rows, random_state)
 
 
 def _splitter(args, schema, n_folds):
