@@ -109,11 +109,22 @@ def test_each_results_section_opens_with_sentences_from_its_file(pages):
 
 
 def test_the_landing_pages_results_line_covers_every_dataset_file(pages):
-    line = (DOCS / "results-summary.inc").read_text()
-    assert "NSL-KDD's KDDTest+" in line
-    for name in pages.DATASETS:
-        if (DOCS / "results" / f"reproduce-{name}.json").is_file():
-            assert pages._title(name) in line
+    metrics = pages.load_result(pages.REPRODUCE)
+    others = [
+        (name, pages.load_result(f"{pages.REPRODUCE}-{name}"), [])
+        for name in pages.DATASETS
+        if (DOCS / "results" / f"{pages.REPRODUCE}-{name}.json").is_file()
+    ]
+    line = pages.summary_line(metrics, others)
+    paper = metrics["models"][pages.PAPER_PIPELINE]["accuracy"]
+    assert "NSL-KDD's KDDTest+ (3 seeds)" in line
+    assert f"paper's pipeline reaches {paper['mean']:.4f} ± {paper['std']:.4f}" in line
+    for name, other, _ in others:
+        best = max(
+            other["models"], key=lambda m: other["models"][m]["accuracy"]["mean"]
+        )
+        assert f"{pages._title(name)}'s" in line and best in line
+    assert line == (DOCS / "results-summary.inc").read_text()  # committed copy fresh
 
 
 def test_the_help_durations_are_generated_from_the_result_files(pages):
