@@ -12,7 +12,7 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
-from sklearn.model_selection import check_cv
+from sklearn.model_selection import KFold, check_cv
 from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
@@ -33,8 +33,18 @@ from sklearn.utils.validation import (
 )
 
 from ._scores import SCORES
+from ._site import (
+    TRIMS,
+    check_site_cv,
+    cross_fit_site,
+    refuse_refitted_scores,
+    site_states,
+)
 
 __all__ = ["OpenSetClassifier"]
+
+#: Folds of the normal rows that ``cv="prefit"`` cross-fits the threshold on.
+_PREFIT_FOLDS = 5
 
 
 def _score_names(novelty):
@@ -196,7 +206,11 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         :func:`sklearn.model_selection.check_cv` takes them (an int is a
         stratified k-fold). :class:`~awdids.model_selection.NovelAttackKFold`
         also scores each fold's held-out attack types (``calibration_``);
-        it needs ``groups`` in :meth:`fit`.
+        it needs ``groups`` in :meth:`fit`. ``"prefit"`` takes ``estimator``
+        as fitted (as :class:`~sklearn.calibration.CalibratedClassifierCV`
+        does): :meth:`fit` refits nothing, learns the scores from the normal
+        rows of ``X`` and cross-fits the threshold on 5 shuffled folds of
+        them, each scored against the others.
     n_neighbors : int, default=5
         Neighbours of the ``"knn"`` score.
     reference_size : int or None, default=None
@@ -227,11 +241,18 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     calibration_ : dict
         Per fold: ``false_alarm_rate`` (held-out normal rows flagged at ``offset_``:
         how far it drifts from the target between folds),
-        ``attack_rows_flagged`` (held-out attack rows flagged by the score)
-        and ``fit_seconds``.
+        ``attack_rows_flagged`` (held-out attack rows flagged by the score;
+        None for a fold that holds none out, as with ``cv="prefit"``) and
+        ``fit_seconds``.
     score_states_ : dict of str -> dict
         What each novelty score learnt from the normal training rows of the
         final fit (the ``"knn"`` reference rows, the isolation forest, ...).
+    site_calibration_ : dict
+        Only after :meth:`calibrate`: the capture's ``rows``, the
+        ``rows_used`` after ``trim``, the ``false_alarm_rate`` target, ``cv``,
+        the cross-fitted ``held_out_false_alarm_rate`` (and per fold), and
+        ``flagged_before``, the share of the capture the training threshold
+        flagged.
     n_features_in_ : int
         Columns of ``X`` (``feature_names_in_`` too when ``X`` has names).
 
@@ -261,7 +282,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "policy": [StrOptions({"unknown", "attack"})],
         "unknown_label": [str, numbers.Integral],
         "normal_label": [str, numbers.Integral],
-        "cv": ["cv_object"],
+        "cv": ["cv_object", StrOptions({"prefit"})],
         "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "reference_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "n_jobs": [numbers.Integral, None],
@@ -351,6 +372,10 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _fit_scores(self, model, X, y, names, seed):
         transform, final = _final_step(model)
         normal = transform(_safe_indexing(X, np.flatnonzero(y == self.normal_label)))
+        return self._fit_scores_on(final, normal, names, seed)
+
+    def _fit_scores_on(self, final, normal, names, seed):
+        """Each score's state from ``normal``, rows as ``final`` sees them."""
         return {
             name: SCORES[name].fit(
                 final,
@@ -392,6 +417,39 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             "seconds": time.perf_counter() - tic,
         }
 
+    def _prefit_folds(self, X, y, names, seed, groups, fit_params):
+        """``cv="prefit"``: the normal rows' raw scores, each fold against the rest."""
+        if groups is not None or fit_params:
+            raise ValueError(
+                "cv='prefit' fits nothing and splits nothing: it takes no groups "
+                f"and no fit parameters (got {sorted(fit_params)}"
+                f"{' and groups' if groups is not None else ''})."
+            )
+        check_is_fitted(self.estimator)
+        transform, final = _final_step(self.estimator)
+        normal = transform(_safe_indexing(X, np.flatnonzero(y == self.normal_label)))
+        if _num_samples(normal) < _PREFIT_FOLDS:
+            raise ValueError(
+                f"cv='prefit' cross-fits on {_PREFIT_FOLDS} folds of the normal "
+                f"rows; y has {_num_samples(normal)}."
+            )
+        folds = []
+        splitter = KFold(_PREFIT_FOLDS, shuffle=True, random_state=seed)
+        for train, test in splitter.split(normal):
+            tic = time.perf_counter()
+            states = self._fit_scores_on(
+                final, _safe_indexing(normal, train), names, seed
+            )
+            raw = self._raw_scores(final, states, _safe_indexing(normal, test))
+            folds.append(
+                {
+                    "raw": raw,
+                    "is_normal": np.ones(len(test), dtype=bool),
+                    "seconds": time.perf_counter() - tic,
+                }
+            )
+        return folds
+
     def _route_fit_params(self, groups, fit_params):
         """``fit_params`` for the estimator and ``groups`` for the splitter.
 
@@ -415,7 +473,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             "attack_rows_flagged": [
                 float(np.mean(n[~f["is_normal"]] > threshold))
                 if np.any(~f["is_normal"])
-                else float("nan")
+                else None  # no attack row held out (cv="prefit")
                 for n, f in zip(novelty, folds)
             ],
             "fit_seconds": [f["seconds"] for f in folds],
@@ -447,6 +505,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         names = _score_names(self.novelty)
         self._check_estimator_outputs(names)
         X = self._check_rows(X, reset=True)
+        self.__dict__.pop("site_calibration_", None)  # a refit forgets the site
         y = self._check_targets(y)
         if len(y) != _num_samples(X):
             raise ValueError(f"X has {_num_samples(X)} rows but y has {len(y)} labels.")
@@ -455,15 +514,18 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             int(np.sum(y == self.normal_label)),
             f"{self.normal_label!r} rows in y",
         )
-        routed = self._route_fit_params(groups, fit_params)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        cv = check_cv(self.cv, y, classifier=True)
-        folds = Parallel(n_jobs=self.n_jobs)(
-            delayed(self._fit_fold)(
-                X, y, train, test, names, seed, routed.estimator.fit
+        if self.cv == "prefit":
+            folds = self._prefit_folds(X, y, names, seed, groups, fit_params)
+        else:
+            routed = self._route_fit_params(groups, fit_params)
+            cv = check_cv(self.cv, y, classifier=True)
+            folds = Parallel(n_jobs=self.n_jobs)(
+                delayed(self._fit_fold)(
+                    X, y, train, test, names, seed, routed.estimator.fit
+                )
+                for train, test in cv.split(X, y, **routed.splitter.split)
             )
-            for train, test in cv.split(X, y, **routed.splitter.split)
-        )
         if self.verbose:
             for fold, result in enumerate(folds):
                 print(f"[OpenSetClassifier] fold {fold}: {result['seconds']:.1f} s")
@@ -480,8 +542,11 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         threshold = conformal_threshold(normal_novelty, self.false_alarm_rate)
         self.offset_ = 1.0 - threshold
         self._record_calibration(folds, novelty, threshold)
-        params = _check_method_params(X, params=routed.estimator.fit)
-        self.estimator_ = clone(self.estimator).fit(X, y, **params)
+        if self.cv == "prefit":
+            self.estimator_ = self.estimator
+        else:
+            params = _check_method_params(X, params=routed.estimator.fit)
+            self.estimator_ = clone(self.estimator).fit(X, y, **params)
         self.score_states_ = self._fit_scores(self.estimator_, X, y, names, seed)
         classes = self.estimator_.classes_
         if self.policy == "unknown":
@@ -499,17 +564,16 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             ``estimator.fit`` receives what it requests from :meth:`fit`,
             ``cv.split`` what it requests (``groups`` for a group splitter).
         """
-        return (
-            MetadataRouter(owner=self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-            .add(
+        router = MetadataRouter(owner=self).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+        if self.cv != "prefit":
+            router.add(
                 splitter=self.cv,
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
-        )
+        return router
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -519,6 +583,133 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.sparse = False  # refused: the scores need dense rows
         return tags
+
+    # ---- calibrating at the site ---------------------------------------------------
+
+    def calibrate(self, X, *, cv=5, trim="attack"):
+        """Re-set the flag's threshold on a capture of the site's normal traffic.
+
+        The threshold that :meth:`fit` cross-fits on the training rows keeps
+        its promise on normal traffic like them; a network's own traffic
+        differs, and is flagged more often. This method takes a short capture
+        of the protected network's traffic, believed normal, and without
+        refitting the classifier:
+
+        1. drops the capture rows the classifier calls an attack (with
+           ``trim="attack"``): they raise their alarm whatever the flag says,
+           and attacks hidden in the capture are most often of that kind;
+        2. splits the rest into ``cv`` shuffled folds and scores each fold
+           with the other folds added to every score's reference of normal
+           traffic (the ``"knn"`` score's rows; the classifier-based scores
+           need none);
+        3. sets the threshold at the conformal quantile of those held-out
+           scores (:func:`conformal_threshold`), which also become the ranks'
+           reference (``calibration_scores_``);
+        4. keeps the whole capture in the ``"knn"`` reference, beside the
+           training rows.
+
+        Calling it again replaces the previous capture; :meth:`fit` forgets it.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_rows, n_features)
+            The capture, in the columns :meth:`fit` took. ``false_alarm_rate``
+            times the rows used plus one must reach 1.
+        cv : int, default=5
+            Folds of the capture. The default was chosen on
+            ``NovelAttackKFold`` folds of KDDTrain+, held-out normal rows
+            playing the capture (``benchmarks/bench_site_calibration.py``).
+        trim : {"attack", None}, default="attack"
+            ``"attack"`` drops the rows the classifier calls an attack;
+            ``None`` keeps every row.
+
+        Returns
+        -------
+        self : OpenSetClassifier
+            With ``offset_``, ``calibration_scores_`` and ``score_states_``
+            replaced and ``site_calibration_`` recorded.
+
+        Raises
+        ------
+        ValueError
+            ``cv`` or ``trim`` is not valid, the capture has too few rows for
+            ``false_alarm_rate``, or a score (``"isolation"``) cannot take
+            site rows without refitting.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.ensemble import RandomForestClassifier
+        >>> from awdids.novelty import OpenSetClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> X = np.vstack([rng.normal(0, 1, (200, 2)), rng.normal(4, 1, (100, 2))])
+        >>> y = np.array(["normal"] * 200 + ["dos"] * 100)
+        >>> clf = OpenSetClassifier(
+        ...     RandomForestClassifier(random_state=0), false_alarm_rate=0.05,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> site = rng.normal((0, -3), 1, (300, 2))  # the site's normal traffic
+        >>> before = np.mean(clf.score_samples(site[:100]) < clf.offset_)
+        >>> clf = clf.calibrate(site[100:])
+        >>> after = np.mean(clf.score_samples(site[:100]) < clf.offset_)
+        >>> bool(before > 0.5), bool(after < 0.15), clf.site_calibration_["rows"]
+        (True, True, 200)
+        """
+        check_is_fitted(self, "offset_")
+        names = list(self.score_states_)
+        refuse_refitted_scores(names)
+        if trim not in TRIMS:
+            raise ValueError(f"trim must be one of {list(TRIMS)}, got {trim!r}.")
+        X = self._check_rows(X, reset=False)
+        n_rows = _num_samples(X)
+        check_site_cv(cv, n_rows)
+        _refuse_unreachable_rate(self.false_alarm_rate, n_rows, "capture rows")
+        final, features = self._features(X)
+        training = {
+            name: {k: v for k, v in state.items() if k != "site"}
+            for name, state in self.score_states_.items()
+        }
+        if trim == "attack":
+            called_normal = np.asarray(final.predict(features)) == self.normal_label
+            features = _safe_indexing(features, np.flatnonzero(called_normal))
+        n_used = _num_samples(features)
+        _refuse_unreachable_rate(
+            self.false_alarm_rate, n_used, f"capture rows left after trim={trim!r}"
+        )
+        check_site_cv(cv, n_used)
+        flagged_before = np.mean(
+            1.0 - self._novelty(self._raw_scores(final, training, features))
+            < self.offset_
+        )
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        folds = cross_fit_site(
+            lambda states, rows: self._raw_scores(final, states, rows),
+            training,
+            features,
+            cv,
+            seed,
+        )
+        self.calibration_scores_ = {
+            name: np.sort(np.concatenate([fold[name] for fold in folds]))
+            for name in names
+        }
+        novelty = [self._novelty(fold) for fold in folds]
+        threshold = conformal_threshold(np.concatenate(novelty), self.false_alarm_rate)
+        self.offset_ = 1.0 - threshold
+        self.score_states_ = site_states(training, features)
+        self.site_calibration_ = {
+            "rows": int(n_rows),
+            "rows_used": int(n_used),
+            "trim": trim,
+            "cv": int(cv),
+            "false_alarm_rate": float(self.false_alarm_rate),
+            "held_out_false_alarm_rate": float(
+                np.mean(np.concatenate(novelty) > threshold)
+            ),
+            "fold_false_alarm_rate": [float(np.mean(n > threshold)) for n in novelty],
+            "flagged_before": float(flagged_before),
+        }
+        return self
 
     # ---- prediction ----------------------------------------------------------------
 

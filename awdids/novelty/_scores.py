@@ -63,7 +63,9 @@ class _Energy:
 class _NearestNormal:
     """Mean distance to the ``n_neighbors`` nearest normal training rows.
 
-    With ``reference_size``, to those of a seeded subsample of that many rows.
+    With ``reference_size``, to those of a seeded subsample of that many rows;
+    after :meth:`OpenSetClassifier.calibrate`, to those and the capture's
+    rows (``state["site"]``).
     """
 
     requires = None
@@ -85,8 +87,11 @@ class _NearestNormal:
 
     def score(self, final, state, features):
         features = np.asarray(features, dtype=np.float32)
+        reference = state["reference"]
+        if len(state.get("site", ())):  # rows of the site's capture, if calibrated
+            reference = np.vstack([reference, state["site"]])
         search = NearestNeighbors(n_neighbors=state["n_neighbors"], algorithm="brute")
-        distances, _ = search.fit(state["reference"]).kneighbors(features)
+        distances, _ = search.fit(reference).kneighbors(features)
         return distances.mean(axis=1)
 
 

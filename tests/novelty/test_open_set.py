@@ -310,3 +310,29 @@ def test_a_rate_of_exactly_k_over_n_plus_one_gives_k():
     values = np.arange(99.0)  # n = 99: 0.29 * 100 rounds below 29 in floating point
     assert conformal_threshold(values, 0.29) == values[99 - 29]
     assert conformal_threshold(values, 1 / 100) == values[98]
+
+
+def test_prefit_wraps_a_fitted_classifier_without_refitting_it():
+    X, y = blobs()
+    model = forest().fit(X, y)
+    before = model.predict(novel_rows())
+    clf = OpenSetClassifier(model, cv="prefit", false_alarm_rate=0.05).fit(X, y)
+    assert clf.estimator_ is model
+    assert np.array_equal(model.predict(novel_rows()), before)
+    fresh_normal = np.random.default_rng(5).normal(0, 1, (4000, 2))
+    assert 0.025 < np.mean(clf.score_samples(fresh_normal) < clf.offset_) < 0.1
+    assert np.mean(clf.predict(novel_rows()) == "unknown") > 0.95
+    assert len(clf.calibration_["false_alarm_rate"]) == 5
+
+
+def test_prefit_refuses_an_unfitted_classifier_groups_and_fit_params():
+    from sklearn.exceptions import NotFittedError
+
+    X, y = blobs()
+    with pytest.raises(NotFittedError):
+        OpenSetClassifier(forest(), cv="prefit").fit(X, y)
+    prefit = OpenSetClassifier(forest().fit(X, y), cv="prefit")
+    with pytest.raises(ValueError, match="no groups"):
+        prefit.fit(X, y, groups=y)
+    with pytest.raises(ValueError, match="sample_weight"):
+        prefit.fit(X, y, sample_weight=np.ones(len(y)))
