@@ -7,10 +7,11 @@ for what loading guarantees.
 from ._errors import ModelFileError
 from ._io import load_model, save_model
 from ._manifest import FORMAT_VERSION
-from ._steps import ALLOWED_NODES
+from ._steps import ALLOWED_NODES, CLASSIFIERS
 
 __all__ = [
     "ALLOWED_NODES",
+    "CLASSIFIERS",
     "FORMAT_VERSION",
     "ModelFileError",
     "load_model",

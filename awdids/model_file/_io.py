@@ -2,11 +2,13 @@
 
 import json
 
+import numpy as np
 import torch
 from imblearn.pipeline import Pipeline as ImbPipeline
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
 
 from .._device import resolve_device
 from .._environment import library_versions
@@ -26,7 +28,7 @@ from ._manifest import (
 )
 from ._open_set import PREFIX as _OPEN_SET
 from ._open_set import build_open_set, open_set_section
-from ._steps import dump_steps, load_steps
+from ._steps import CLASSIFIERS, dump_steps, load_steps, qualified_name
 
 __all__ = ["save_model", "load_model"]
 
@@ -78,23 +80,72 @@ def _plain_params(clf):
 
 
 def _split_pipeline(estimator):
+    """``(kind, step names, last step, steps to store)`` of a fitted estimator.
+
+    ``"classifier"`` and ``"pipeline"`` end in awdids' network, whose weights
+    are stored as tensors; ``"sklearn"`` ends in one of :data:`CLASSIFIERS`,
+    stored with the other steps. Samplers act only in ``fit`` and are left out.
+    """
     if type(estimator) is AWDConvLSTMClassifier:
         return "classifier", [], estimator, []
     if isinstance(estimator, Pipeline) and estimator.steps:
         *steps, (clf_name, clf) = estimator.steps
+        names = [name for name, _ in estimator.steps]
+        kept = [
+            (name, step)
+            for name, step in steps
+            if step not in (None, "passthrough") and not hasattr(step, "fit_resample")
+        ]
         if type(clf) is AWDConvLSTMClassifier:
-            names = [name for name, _ in estimator.steps]
-            kept = [
-                (name, step)
-                for name, step in steps
-                if step not in (None, "passthrough")
-                and not hasattr(step, "fit_resample")
-            ]
             return "pipeline", names, clf, kept
+        if qualified_name(type(clf)) in CLASSIFIERS:
+            return "sklearn", names, clf, [*kept, (clf_name, clf)]
     raise TypeError(
         "save_model takes a fitted AWDConvLSTMClassifier or a Pipeline ending in "
-        f"one, got {type(estimator).__name__}."
+        "one or in a scikit-learn classifier of the comparison "
+        f"({', '.join(sorted(n.rsplit('.', 1)[1] for n in CLASSIFIERS))}), "
+        f"got {type(estimator).__name__}"
+        + (
+            f" ending in {type(clf).__name__}"
+            if isinstance(estimator, Pipeline) and estimator.steps
+            else ""
+        )
+        + "."
     )
+
+
+def _refuse_unstorable_classes(classes):
+    if not valid_class_labels(classes):
+        raise ModelFileError(
+            "save_model stores str or int class labels; the classifier was fitted "
+            f"on {classes[:10]!r}. Fit it on str or int labels "
+            "(y.astype(int) or y.astype(str)) to save it."
+        )
+
+
+def _network_members(clf):
+    """The manifest's classifier section and the tensors of awdids' network."""
+    fitted, loss_weight = clf._fitted_state()
+    _refuse_unstorable_classes(fitted["classes"])
+    tensors = {
+        f"{_MODULE}{name}": tensor.detach().cpu().contiguous()
+        for name, tensor in clf.module_.state_dict().items()
+    }
+    if loss_weight is not None:
+        tensors[_LOSS_WEIGHT] = loss_weight.detach().cpu()
+    return {"params": _plain_params(clf), **fitted}, tensors
+
+
+def _sklearn_section(clf):
+    """The manifest's classifier section of a scikit-learn classifier."""
+    check_is_fitted(clf)
+    classes = np.asarray(clf.classes_).tolist()
+    _refuse_unstorable_classes(classes)
+    return {
+        "type": qualified_name(type(clf)),
+        "classes": classes,
+        "n_features_in": int(clf.n_features_in_),
+    }
 
 
 def save_model(estimator, path, *, schema=None):
@@ -104,19 +155,23 @@ def save_model(estimator, path, *, schema=None):
     version, library versions, step names, the classifier's parameters, its
     classes, input shape and scaling statistics), ``weights.safetensors`` (the
     network's tensors, in a format that holds numbers only) and
-    ``steps.skops`` (the transformer steps, whose types must be in
-    :data:`awdids.model_file.ALLOWED_NODES`). Over-sampling steps, used only in
-    ``fit``, are stored as ``"passthrough"``. The file is written whole or not at
-    all.
+    ``steps.skops`` (the transformer steps, and a scikit-learn classifier,
+    whose types must be in :data:`awdids.model_file.ALLOWED_NODES`).
+    Over-sampling steps, used only in ``fit``, are stored as
+    ``"passthrough"``. The file is written whole or not at all.
 
     Parameters
     ----------
     estimator : Pipeline, AWDConvLSTMClassifier or OpenSetClassifier
         Fitted; a scikit-learn or imbalanced-learn pipeline must end in an
-        :class:`~awdids.AWDConvLSTMClassifier`, and an
-        :class:`~awdids.OpenSetClassifier` must wrap one of those. Its
-        parameters and fitted arrays go into the manifest and the weights
-        member (novelty scores other than ``"isolation"``).
+        :class:`~awdids.AWDConvLSTMClassifier` or in one of the comparison's
+        scikit-learn classifiers (:data:`awdids.model_file.CLASSIFIERS`:
+        ``LinearSVC``, ``SVC``, ``RandomForestClassifier``,
+        ``KNeighborsClassifier``, ``HistGradientBoostingClassifier``,
+        ``MLPClassifier``), which is stored with the other steps under the
+        same exact allowlist. An :class:`~awdids.OpenSetClassifier` must wrap
+        one of those; its parameters and fitted arrays go into the manifest
+        and the weights member (novelty scores other than ``"isolation"``).
     path : str or path-like
         File to write; replaced whole if it exists.
     schema : str, path-like or DatasetSchema, default=None
@@ -158,19 +213,10 @@ def save_model(estimator, path, *, schema=None):
         open_set, open_set_tensors = open_set_section(estimator)
         estimator = estimator.estimator_
     kind, names, clf, kept = _split_pipeline(estimator)
-    fitted, loss_weight = clf._fitted_state()
-    if not valid_class_labels(fitted["classes"]):
-        raise ModelFileError(
-            "save_model stores str or int class labels; the classifier was fitted "
-            f"on {fitted['classes'][:10]!r}. Fit it on str or int labels "
-            "(y.astype(int) or y.astype(str)) to save it."
-        )
-    tensors = {
-        f"{_MODULE}{name}": tensor.detach().cpu().contiguous()
-        for name, tensor in clf.module_.state_dict().items()
-    }
-    if loss_weight is not None:
-        tensors[_LOSS_WEIGHT] = loss_weight.detach().cpu()
+    if kind == "sklearn":
+        section, tensors = _sklearn_section(clf), {}
+    else:
+        section, tensors = _network_members(clf)
     tensors.update(open_set_tensors)
     manifest = {
         "format": FORMAT_NAME,
@@ -178,7 +224,7 @@ def save_model(estimator, path, *, schema=None):
         "versions": library_versions(),
         "kind": kind,
         "steps": names,
-        "classifier": {"params": _plain_params(clf), **fitted},
+        "classifier": section,
     }
     if open_set is not None:
         manifest["open_set"] = open_set
@@ -284,6 +330,29 @@ def _assemble(manifest, kept, clf, path):
     return ImbPipeline([*transformers, (steps[-1], clf)])
 
 
+def _sklearn_classifier(manifest, kept, path):
+    """The last stored step, if it is the classifier the manifest describes."""
+    section, steps = manifest["classifier"], manifest["steps"]
+    if not kept or kept[-1][0] != (steps or [None])[-1]:
+        raise ModelFileError(f"Refusing {path}: its classifier step is missing.")
+    clf = kept[-1][1]
+    if qualified_name(type(clf)) != section["type"]:
+        raise ModelFileError(
+            f"Refusing {path}: its last step is a {type(clf).__name__}, its "
+            f"manifest says {section['type']}."
+        )
+    classes = np.asarray(getattr(clf, "classes_", [])).tolist()
+    if (
+        classes != section["classes"]
+        or getattr(clf, "n_features_in_", None) != section["n_features_in"]
+    ):
+        raise ModelFileError(
+            f"Refusing {path}: its classifier's classes or input width do not "
+            "match its manifest."
+        )
+    return clf, kept[:-1]
+
+
 def load_model(path, *, device="cpu", return_schema=False):
     """Read a file written by :func:`save_model`, running no code from it.
 
@@ -345,7 +414,14 @@ def load_model(path, *, device="cpu", return_schema=False):
     kept = load_steps(members["steps.skops"], path)
     open_set_tensors = {n: t for n, t in tensors.items() if n.startswith(_OPEN_SET)}
     network_tensors = {n: t for n, t in tensors.items() if n not in open_set_tensors}
-    clf = _build_classifier(manifest, network_tensors, device, path)
+    if manifest["kind"] == "sklearn":
+        if network_tensors:
+            raise ModelFileError(
+                f"Refusing {path}: network weights in a scikit-learn model file."
+            )
+        clf, kept = _sklearn_classifier(manifest, kept, path)
+    else:
+        clf = _build_classifier(manifest, network_tensors, device, path)
     estimator = _assemble(manifest, kept, clf, path)
     if "open_set" in manifest:
         estimator = build_open_set(

@@ -179,6 +179,30 @@ def _check_classifier(path, clf):
     )
 
 
+def _check_sklearn_classifier(path, clf):
+    from ._steps import CLASSIFIERS
+
+    _expect(
+        isinstance(clf, dict) and set(clf) == {"type", "classes", "n_features_in"},
+        path,
+        "has no valid scikit-learn classifier section",
+    )
+    _expect(
+        clf["type"] in CLASSIFIERS, path, "names a classifier outside the allowlist"
+    )
+    _expect(
+        valid_class_labels(clf["classes"]),
+        path,
+        "lists no valid class labels (two or more, sorted, of one type)",
+    )
+    n = clf["n_features_in"]
+    _expect(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 1,
+        path,
+        "gives no valid n_features_in",
+    )
+
+
 def parse_manifest(data, path):
     """The manifest dict from its bytes, checked field by field, or refuse it."""
     try:
@@ -198,7 +222,7 @@ def parse_manifest(data, path):
             f"supported (this awdids reads version {FORMAT_VERSION})."
         )
     _expect(
-        manifest.get("kind") in ("pipeline", "classifier"),
+        manifest.get("kind") in ("pipeline", "classifier", "sklearn"),
         path,
         "has no valid kind",
     )
@@ -208,7 +232,10 @@ def parse_manifest(data, path):
         path,
         "lists no valid step names",
     )
-    _check_classifier(path, manifest.get("classifier"))
+    if manifest["kind"] == "sklearn":
+        _check_sklearn_classifier(path, manifest.get("classifier"))
+    else:
+        _check_classifier(path, manifest.get("classifier"))
     _expect(
         set(manifest) <= _SECTIONS,
         path,

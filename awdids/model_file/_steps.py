@@ -6,9 +6,11 @@ against :data:`ALLOWED_NODES`: exact ``(module.Class, loader)`` pairs, never
 module prefixes, so a tree that names a callable (``builtins.exec``,
 ``os.system``, ``numpy.load``) or any type outside the list is refused without
 importing it. The list holds what :func:`~awdids.save_model` writes for the
-paper's pipeline, plus the scikit-learn scalers and PCA a user is likely to put
-before the classifier. :func:`dump_steps` runs the same check on what it is about
-to write, so a pipeline that could not be loaded again is refused when saved.
+paper's pipeline, the scikit-learn scalers and PCA a user is likely to put
+before the classifier, and the comparison's scikit-learn classifiers
+(:data:`CLASSIFIERS`) with the parts skops stores inside each.
+:func:`dump_steps` runs the same check on what it is about to write, so a
+pipeline that could not be loaded again is refused when saved.
 """
 
 import io
@@ -19,7 +21,14 @@ import skops.io as sio
 
 from ._errors import ModelFileError, refuse_on_failure
 
-__all__ = ["ALLOWED_NODES", "dump_steps", "load_steps", "node_types"]
+__all__ = [
+    "ALLOWED_NODES",
+    "CLASSIFIERS",
+    "dump_steps",
+    "load_steps",
+    "node_types",
+    "qualified_name",
+]
 
 _CONTAINERS = {
     ("builtins.dict", "DictNode"),
@@ -58,10 +67,58 @@ _ESTIMATORS = {
     )
 }
 
+_HIST_GRADIENT_BOOSTING = "sklearn.ensemble._hist_gradient_boosting"
+#: The scikit-learn classifiers of the comparison (``awdids reproduce``) that a
+#: model file may end in, each with the objects skops stores inside it.
+CLASSIFIER_PARTS = {
+    "sklearn.svm._classes.LinearSVC": set(),
+    "sklearn.svm._classes.SVC": set(),
+    "sklearn.ensemble._forest.RandomForestClassifier": {
+        ("sklearn.tree._classes.DecisionTreeClassifier", "ObjectNode"),
+        ("sklearn.tree._tree.Tree", "TreeNode"),
+    },
+    "sklearn.neighbors._classification.KNeighborsClassifier": set(),
+    f"{_HIST_GRADIENT_BOOSTING}.gradient_boosting.HistGradientBoostingClassifier": {
+        ("numpy.random._generator.Generator", "RandomGeneratorNode"),
+        ("numpy.uint64", "NdArrayNode"),
+        ("sklearn._loss._loss.CyHalfBinomialLoss", "LossNode"),
+        ("sklearn._loss._loss.CyHalfMultinomialLoss", "LossNode"),
+        ("sklearn._loss.link.Interval", "ObjectNode"),
+        ("sklearn._loss.link.LogitLink", "ObjectNode"),
+        ("sklearn._loss.link.MultinomialLogit", "ObjectNode"),
+        ("sklearn._loss.loss.HalfBinomialLoss", "ObjectNode"),
+        ("sklearn._loss.loss.HalfMultinomialLoss", "ObjectNode"),
+        (f"{_HIST_GRADIENT_BOOSTING}.binning._BinMapper", "ObjectNode"),
+        (f"{_HIST_GRADIENT_BOOSTING}.predictor.TreePredictor", "ObjectNode"),
+        ("sklearn.preprocessing._label.LabelEncoder", "ObjectNode"),
+    },
+    "sklearn.neural_network._multilayer_perceptron.MLPClassifier": {
+        ("numpy.random.mtrand.RandomState", "RandomStateNode"),
+        ("sklearn.neural_network._stochastic_optimizers.AdamOptimizer", "ObjectNode"),
+        ("sklearn.neural_network._stochastic_optimizers.SGDOptimizer", "ObjectNode"),
+        ("sklearn.preprocessing._label.LabelBinarizer", "ObjectNode"),
+    },
+}
+#: The exact types a model file's last step may have besides awdids' network.
+CLASSIFIERS = frozenset(CLASSIFIER_PARTS)
+_CLASSIFIER_NODES = {(name, "ObjectNode") for name in CLASSIFIERS}.union(
+    *CLASSIFIER_PARTS.values()
+) | {("imblearn.pipeline.Pipeline", "ObjectNode")}
+
 #: Every ``(module.Class, skops loader)`` a model file's steps may name.
 ALLOWED_NODES = frozenset(
-    _CONTAINERS | _SCALARS | _TYPE_REFERENCES | _ARRAYS | _ESTIMATORS
+    _CONTAINERS
+    | _SCALARS
+    | _TYPE_REFERENCES
+    | _ARRAYS
+    | _ESTIMATORS
+    | _CLASSIFIER_NODES
 )
+
+
+def qualified_name(cls):
+    """``module.Class`` of ``cls``, as skops and :data:`CLASSIFIERS` name it."""
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def node_types(tree):

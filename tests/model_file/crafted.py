@@ -119,3 +119,16 @@ def understate_size(path, name, declared):
             break
         start += 4
     Path(path).write_bytes(bytes(data))
+
+
+def skops_last_step_calling(data, module, name, args):
+    """``data`` (steps.skops) with its last step replaced by ``module.name(*args)``."""
+    members = _skops_members(data)
+    schema = json.loads(members["schema.json"])
+    call = json.loads(
+        _skops_members(skops_steps_calling(module, name, args))["schema.json"]
+    )["content"][0]["content"][1]
+    call["__id__"] = 10**6  # an id no other node uses
+    schema["content"][-1]["content"][1] = call
+    members["schema.json"] = json.dumps(schema).encode()
+    return _skops_bytes(members)
