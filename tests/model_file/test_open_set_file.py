@@ -150,3 +150,110 @@ def test_a_file_from_before_reference_size_and_n_jobs_still_loads(detector_copy)
     _edit_manifest(detector_copy, drop_new_params)
     detector = load_model(detector_copy)
     assert detector.reference_size is None and detector.n_jobs is None
+
+
+# ---- a flag calibrated on a site's capture, around a scikit-learn model -------
+
+
+@pytest.fixture(scope="module")
+def site_file(tmp_path_factory):
+    from awdids.experiments._models import novelty_model
+
+    X, y = nsl_kdd_like()
+    detector = novelty_model(0).set_params(false_alarm_rate=0.05, cv=2).fit(X, y)
+    site = nsl_kdd_like(seed=7, sizes={"normal": 100})[0]
+    site["src_bytes"] *= 3  # the site's normal traffic is not the training one's
+    detector.calibrate(site, trim=None)
+    path = tmp_path_factory.mktemp("site") / "site.awdids"
+    save_model(detector, path, schema="nsl-kdd")
+    return path, detector, X
+
+
+@pytest.fixture
+def site_copy(site_file, tmp_path):
+    path = tmp_path / "site.awdids"
+    path.write_bytes(site_file[0].read_bytes())
+    return path
+
+
+def test_a_calibrated_flag_round_trips_with_its_capture_and_record(site_file):
+    path, detector, X = site_file
+    loaded = load_model(path)
+    assert loaded.site_calibration_ == detector.site_calibration_
+    assert np.array_equal(
+        loaded.score_states_["knn"]["site"], detector.score_states_["knn"]["site"]
+    )
+    assert np.array_equal(loaded.score_samples(X), detector.score_samples(X))
+    assert np.array_equal(loaded.predict(X), detector.predict(X))
+    assert loaded.offset_ == detector.offset_
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ("missing", "missing tensors"),
+        ("width", "site capture rows that do not fit"),
+        ("nan", "site capture that is not finite"),
+        ("dtype", "malformed site capture"),
+        ("rows", "another size than its record"),
+    ],
+)
+def test_tampered_site_arrays_are_refused(site_copy, change, match):
+    tensors = dict(_tensors(site_copy))
+    site = tensors["open_set.knn.site"]
+    if change == "missing":
+        del tensors["open_set.knn.site"]
+    elif change == "width":
+        tensors["open_set.knn.site"] = torch.zeros(len(site), 3)
+    elif change == "nan":
+        site = site.clone()
+        site[0, 0] = float("inf")
+        tensors["open_set.knn.site"] = site
+    elif change == "dtype":
+        tensors["open_set.knn.site"] = site.double()
+    else:
+        tensors["open_set.knn.site"] = site[:-1].contiguous()
+    replace_member(site_copy, "weights.safetensors", save_tensors(tensors))
+    with pytest.raises(ModelFileError, match=match):
+        load_model(site_copy)
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda r: r.pop("rows"), "without exactly"),
+        (lambda r: r.update(code="os.system"), "without exactly"),
+        (lambda r: r.update(rows="100"), "rows is not valid"),
+        (lambda r: r.update(cv=True), "cv is not valid"),
+        (lambda r: r.update(rows_used=10**9), "row counts do not fit"),
+    ],
+)
+def test_a_tampered_site_record_is_refused(site_copy, edit, match):
+    def change(manifest):
+        record = dict(manifest["open_set"]["site_calibration"]["dict"])
+        edit(record)
+        manifest["open_set"]["site_calibration"] = {
+            "dict": [[k, v] for k, v in record.items()]
+        }
+
+    _edit_manifest(site_copy, change)
+    with pytest.raises(ModelFileError, match=match):
+        load_model(site_copy)
+
+
+def test_a_site_array_without_a_record_is_refused(site_copy):
+    _edit_manifest(site_copy, lambda m: m["open_set"].pop("site_calibration"))
+    with pytest.raises(ModelFileError, match="unknown tensors"):
+        load_model(site_copy)
+
+
+def test_a_prefit_flag_round_trips(tmp_path):
+    from awdids.experiments import make_models
+
+    X, y = nsl_kdd_like()
+    model = make_models(0)["HistGradientBoosting"].fit(X, y)
+    detector = OpenSetClassifier(model, cv="prefit", random_state=0).fit(X, y)
+    save_model(detector, tmp_path / "prefit.awdids")
+    loaded = load_model(tmp_path / "prefit.awdids")
+    assert loaded.cv == "prefit" and loaded.estimator is loaded.estimator_
+    assert np.array_equal(loaded.score_samples(X), detector.score_samples(X))
