@@ -10,11 +10,11 @@ import signal
 import sys
 import threading
 
-from . import _baselines, _fetch, _predict, _reproduce, _search, _train
+from . import _baselines, _calibrate, _fetch, _predict, _reproduce, _search, _train
 
 __all__ = ["main"]
 
-_COMMANDS = (_baselines, _fetch, _reproduce, _search, _train, _predict)
+_COMMANDS = (_baselines, _fetch, _reproduce, _search, _train, _calibrate, _predict)
 
 _EPILOG = """\
 a first run, a smoke test of every model (its duration: 'awdids reproduce --help'):
@@ -25,6 +25,10 @@ from your own records to a deployed model:
   awdids train --schema site.json --data site.csv \\
       --params search-results/search.json --out site.awdids
   awdids predict site.awdids new-flows.csv --keep-columns id --proba
+
+an unknown-attack flag whose false-alarm rate holds on your network:
+  awdids train --model "HistGradientBoosting + novelty flag" --out flag.awdids
+  awdids calibrate flag.awdids normal-capture.csv --out site-flag.awdids
 
 'awdids COMMAND --help' describes each command, with examples.
 """

@@ -180,12 +180,22 @@ def _predict_schema(args, stored):
 
 
 def _log_flag(model):
+    site = getattr(model, "site_calibration_", None)
+    where = (
+        "training rows"
+        if site is None
+        else f"the site's capture of {site['rows_used']} records"
+    )
     log(
         f"rows whose normal_score is below {model.offset_:.6f} are flagged "
         f"(false_alarm_rate={model.false_alarm_rate} of held-out normal "
-        f"training rows); flagged rows called normal become "
+        f"{where}); flagged rows called normal become "
         f"{model.unknown_label if model.policy == 'unknown' else 'an attack'}"
     )
+    if site is not None:
+        from ._calibrate import describe_calibration
+
+        log(f"site calibration: {describe_calibration(site)}")
 
 
 def _warn_about_values(unseen, out_of_range, schema):
