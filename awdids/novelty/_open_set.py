@@ -250,9 +250,9 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     site_calibration_ : dict
         Only after :meth:`calibrate`: the capture's ``rows``, the
         ``rows_used`` after ``trim``, the ``false_alarm_rate`` target, ``cv``,
-        the cross-fitted ``held_out_false_alarm_rate`` (and per fold), and
-        ``flagged_before``, the share of the capture the training threshold
-        flagged.
+        ``held_out_false_alarm_rate`` (the share of the capture's rows the
+        cross-fitted flag adds an alarm to; per fold, among the rows used),
+        and ``flagged_before``, that share at the training threshold.
     n_features_in_ : int
         Columns of ``X`` (``feature_names_in_`` too when ``X`` has names).
 
@@ -595,16 +595,22 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         of the protected network's traffic, believed normal, and without
         refitting the classifier:
 
-        1. drops the capture rows the classifier calls an attack (with
-           ``trim="attack"``): they raise their alarm whatever the flag says,
-           and attacks hidden in the capture are most often of that kind;
+        1. drops the capture rows the classifier calls an attack from the
+           reference (with ``trim="attack"``): they raise their alarm whatever
+           the flag says, and attacks hidden in the capture are most often of
+           that kind. They still count among the capture's rows, as rows the
+           flag adds no alarm to: the promise is then that at most
+           ``false_alarm_rate`` of the site's normal rows get an alarm *from
+           the flag*; the classifier's own false alarms come on top, as they
+           do without the flag;
         2. splits the rest into ``cv`` shuffled folds and scores each fold
            with the other folds added to every score's reference of normal
            traffic (the ``"knn"`` score's rows; the classifier-based scores
            need none);
         3. sets the threshold at the conformal quantile of those held-out
-           scores (:func:`conformal_threshold`), which also become the ranks'
-           reference (``calibration_scores_``);
+           scores (:func:`conformal_threshold`; a trimmed row counts as one
+           below any threshold), which also become the ranks' reference
+           (``calibration_scores_``);
         4. keeps the whole capture in the ``"knn"`` reference, beside the
            training rows.
 
@@ -614,7 +620,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ----------
         X : array-like or DataFrame of shape (n_rows, n_features)
             The capture, in the columns :meth:`fit` took. ``false_alarm_rate``
-            times the rows used plus one must reach 1.
+            times its rows plus one must reach 1.
         cv : int, default=10
             Folds of the capture; each row is scored once whatever their
             number, so more folds cost no more. The defaults of ``cv`` and
@@ -679,11 +685,17 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             called_normal = np.asarray(final.predict(features)) == self.normal_label
             features = _safe_indexing(features, np.flatnonzero(called_normal))
         n_used = _num_samples(features)
-        _refuse_unreachable_rate(
-            self.false_alarm_rate, n_used, f"capture rows left after trim={trim!r}"
-        )
         check_site_cv(cv, n_used)
-        flagged_before = np.mean(
+        if _conformal_rank(self.false_alarm_rate, n_rows) > n_used:
+            raise ValueError(
+                f"false_alarm_rate={self.false_alarm_rate} is more than the share "
+                f"of the capture the classifier calls normal ({n_used} of {n_rows} "
+                "rows): every one of them would be flagged."
+            )
+        # A trimmed row raises its alarm whatever the flag says: it counts among
+        # the capture's rows, as one the flag never adds an alarm to.
+        trimmed = np.full(n_rows - n_used, -np.inf)
+        flagged_before = np.sum(
             1.0 - self._novelty(self._raw_scores(final, training, features))
             < self.offset_
         )
@@ -700,7 +712,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             for name in names
         }
         novelty = [self._novelty(fold) for fold in folds]
-        threshold = conformal_threshold(np.concatenate(novelty), self.false_alarm_rate)
+        every_row = np.concatenate([*novelty, trimmed])
+        threshold = conformal_threshold(every_row, self.false_alarm_rate)
         self.offset_ = 1.0 - threshold
         self.score_states_ = site_states(training, features)
         self.site_calibration_ = {
@@ -709,11 +722,9 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             "trim": trim,
             "cv": int(cv),
             "false_alarm_rate": float(self.false_alarm_rate),
-            "held_out_false_alarm_rate": float(
-                np.mean(np.concatenate(novelty) > threshold)
-            ),
+            "held_out_false_alarm_rate": float(np.mean(every_row > threshold)),
             "fold_false_alarm_rate": [float(np.mean(n > threshold)) for n in novelty],
-            "flagged_before": float(flagged_before),
+            "flagged_before": float(flagged_before / n_rows),
         }
         return self
 

@@ -107,11 +107,29 @@ def test_too_few_rows_for_the_rate_are_refused_before_anything_changes():
     assert clf.offset_ == offset and not hasattr(clf, "site_calibration_")
 
 
-def test_too_few_rows_left_after_trimming_are_refused():
+def test_a_rate_above_the_share_called_normal_is_refused():
     X, y = training_rows()
-    capture = np.vstack([site_normal(60), X[y == "dos"][:100]])
-    with pytest.raises(ValueError, match="60 capture rows left after trim='attack'"):
-        fitted(false_alarm_rate=0.01).calibrate(capture)
+    capture = np.vstack([site_normal(30), X[y == "dos"][:100]])
+    with pytest.raises(ValueError, match=r"share of the capture .* \(30 of 130 rows"):
+        fitted(false_alarm_rate=0.5).calibrate(capture)
+
+
+def site_with_rows_called_attack(n, seed):
+    """Site normal traffic of which a tenth the classifier calls an attack."""
+    rng = np.random.default_rng(seed)
+    odd = rng.normal((6, 0), 0.5, (n // 10, 2))
+    return np.vstack([site_normal(n - n // 10, seed=seed), odd])
+
+
+def test_with_trim_the_promise_counts_the_alarms_the_flag_adds():
+    clf = fitted().calibrate(site_with_rows_called_attack(1000, seed=3))
+    fresh = site_with_rows_called_attack(4000, seed=11)
+    called_normal = clf.estimator_.predict(fresh) == "normal"
+    flagged = clf.score_samples(fresh) < clf.offset_
+    assert 0.025 < np.mean(flagged & called_normal) < 0.075
+    assert clf.site_calibration_["held_out_false_alarm_rate"] <= 0.05
+    # the classifier's own alarms come on top of the flag's
+    assert np.mean(~called_normal) > 0.08
 
 
 @pytest.mark.parametrize(
