@@ -329,6 +329,36 @@ def flag_drift_table(drift, *, train="KDDTrain+", test="KDDTest+"):
     return columns, rows
 
 
+def _section_site(m):
+    from ._site import MAIN_CAPTURE
+    from ._site_report import (
+        SITE_NOTE,
+        site_capture_table,
+        site_contamination_table,
+        site_main_table,
+        site_models,
+        site_sentences,
+    )
+
+    site = m.get("site_calibration")
+    if not site:
+        return []
+    parts = [
+        "## Site-calibrated protocol (uses test rows)",
+        SITE_NOTE,
+        " ".join(site_sentences(site)),
+        _table(*site_main_table(site)),
+    ]
+    for model in site_models(site):
+        parts += [
+            f"### {model}: capture size",
+            _table(*site_capture_table(site, model)),
+            f"### {model}: attack rows in the {MAIN_CAPTURE:.0%} capture",
+            _table(*site_contamination_table(site, model)),
+        ]
+    return parts + ["![site calibration](site_calibration.png)"]
+
+
 def render_report(metrics):
     """Render the ``metrics.json`` content of a reproduce run as Markdown.
 
@@ -381,5 +411,6 @@ def render_report(metrics):
         + _section_models(m)
         + _section_novel(m)
         + _section_held_out(m)
+        + _section_site(m)
     )
     return "\n\n".join(parts) + "\n"
