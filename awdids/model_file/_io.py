@@ -165,7 +165,7 @@ def save_model(estimator, path, *, schema=None):
     estimator : Pipeline, AWDConvLSTMClassifier or OpenSetClassifier
         Fitted; a scikit-learn or imbalanced-learn pipeline must end in an
         :class:`~awdids.AWDConvLSTMClassifier` or in one of the comparison's
-        scikit-learn classifiers (:data:`awdids.model_file.CLASSIFIERS`:
+        scikit-learn classifiers (``awdids.model_file.CLASSIFIERS``:
         ``LinearSVC``, ``SVC``, ``RandomForestClassifier``,
         ``KNeighborsClassifier``, ``HistGradientBoostingClassifier``,
         ``MLPClassifier``), which is stored with the other steps under the

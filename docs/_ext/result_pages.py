@@ -394,6 +394,39 @@ def held_out_section(metrics, level):
     ]
 
 
+def site_section(metrics, level):
+    """The site-calibrated protocol, clearly labelled, when the run measured it."""
+    from awdids.experiments._site import MAIN_CAPTURE
+    from awdids.experiments._site_report import (
+        SITE_NOTE,
+        site_capture_table,
+        site_contamination_table,
+        site_main_table,
+        site_models,
+        site_sentences,
+    )
+
+    site = metrics.get("site_calibration")
+    if not site:
+        return []
+    sub = "^" if level == "-" else "-"
+    parts = [
+        _heading("Site-calibrated protocol (uses test rows)", level),
+        SITE_NOTE + "\n",
+        _paragraph(site_sentences(site)),
+        _list_table(*site_main_table(site)),
+    ]
+    for model in site_models(site):
+        parts += [
+            _heading(f"{model}: capture size and contamination", sub),
+            _list_table(*site_capture_table(site, model)),
+            f"On the {MAIN_CAPTURE:.0%} capture, with attack rows drawn from the "
+            "test set's in place of some of its normal rows:\n",
+            _list_table(*site_contamination_table(site, model)),
+        ]
+    return parts
+
+
 def _title(name):
     from awdids.datasets import get_schema
 
@@ -419,6 +452,7 @@ def dataset_section(metrics, figures, name):
         *model_tables(metrics, "-"),
         *novel_sections(metrics, level="-"),
         *held_out_section(metrics, "-"),
+        *site_section(metrics, "-"),
         _heading("Figures", "-"),
     ]
     for caption, file in figures:
@@ -448,6 +482,7 @@ def results_page(metrics, figures, others=()):
         "these.\n",
         *model_tables(metrics, "-"),
         *novel_sections(metrics, level="-"),
+        *site_section(metrics, "-"),
         _heading("Figures", "-"),
     ]
     for caption, name in figures:
