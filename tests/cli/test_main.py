@@ -136,17 +136,27 @@ def test_reproduce_quick_end_to_end(nsl_kdd_home, tmp_path, capsys):
         "fig9_detection_time.png",
         "confusion_matrix.png",
         "novel_detection.png",
+        "site_calibration.png",
     ):
         assert (out / name).stat().st_size > 0
     report = (out / "report.md").read_text()
     assert "Table 6" in report and "Table 7" in report and "0.358" in report
     assert "### KDDTest-21" in report and "promised and reached" in report
+    assert "## Site-calibrated protocol (uses test rows)" in report
+    site = metrics["site_calibration"]
+    assert {e["model"] for e in site["evaluations"]} == {
+        f"{NOVELTY_BASE} + novelty flag",
+        "AWD-CNN-LSTM + GP-GAN + novelty flag",
+    }
+    # the 2,000-row subset's captures are too small at 1%: refused, and said so
+    assert any("refused" in e for e in site["evaluations"])
     # a resumed run keeps every fit and gives the same numbers
     args = ["reproduce", "--quick", "--out", str(out), "--resume"]
     assert main([*args, "--data-home", str(nsl_kdd_home)]) == 0
     assert capsys.readouterr().out.count("(kept from an earlier run)") == 11
     again = json.loads((out / "metrics.json").read_text())
     assert again["models"] == metrics["models"]
+    assert again["site_calibration"] == metrics["site_calibration"]
     assert metrics["kept_fits"] == [] and len(again["kept_fits"]) == 11
     assert "seed 0: RandomForest" in again["kept_fits"]
     assert "Read back from an earlier run" in (out / "report.md").read_text()
