@@ -330,32 +330,17 @@ def flag_drift_table(drift, *, train="KDDTrain+", test="KDDTest+"):
 
 
 def _section_site(m):
-    from ._site import MAIN_CAPTURE
-    from ._site_report import (
-        SITE_NOTE,
-        site_capture_table,
-        site_contamination_table,
-        site_main_table,
-        site_models,
-        site_sentences,
-    )
+    from ._site_report import site_blocks
 
     site = m.get("site_calibration")
     if not site:
         return []
-    parts = [
-        "## Site-calibrated protocol (uses test rows)",
-        SITE_NOTE,
-        " ".join(site_sentences(site)),
-        _table(*site_main_table(site)),
-    ]
-    for model in site_models(site):
-        parts += [
-            f"### {model}: capture size",
-            _table(*site_capture_table(site, model)),
-            f"### {model}: attack rows in the {MAIN_CAPTURE:.0%} capture",
-            _table(*site_contamination_table(site, model)),
-        ]
+    parts = ["## Site-calibrated protocol (uses test rows)"]
+    for kind, *content in site_blocks(site):
+        if kind == "table":
+            parts.append(_table(*content))
+        else:
+            parts.append(("### " if kind == "heading" else "") + content[0])
     return parts + ["![site calibration](site_calibration.png)"]
 
 

@@ -8,9 +8,11 @@ from ._site import CAPTURE_SHARES, CONTAMINATION, MAIN_CAPTURE, RATES
 
 __all__ = [
     "SITE_NOTE",
+    "site_blocks",
     "site_capture_table",
     "site_contamination_table",
     "site_main_table",
+    "site_score_table",
     "site_models",
     "site_sentences",
 ]
@@ -63,10 +65,22 @@ def _cell(entry, measure, digits=4):
     return _ms(entry.get(measure), digits)
 
 
-def site_main_table(site):
-    """Columns and rows: each flag and rate, standard against site-calibrated."""
-    columns = ["flag", "promise", "protocol", "reached", "all false alarms"]
-    columns += ["novel-type detected", "accuracy", "macro F1"]
+#: The measures of the main tables: false alarms and detection, then scores.
+_ALARM_MEASURES = (
+    ("reached", "reached"),
+    ("false_alarms", "all false alarms"),
+    ("novel_detected", "novel-type detected"),
+)
+_SCORE_MEASURES = (("accuracy", "accuracy"), ("macro_f1", "macro F1"))
+
+
+def site_main_table(site, measures=_ALARM_MEASURES):
+    """Columns and rows: each flag and rate, standard against site-calibrated.
+
+    ``measures`` is ``(key, column)`` pairs; :func:`site_score_table` gives
+    the 5-class scores of the same operating points.
+    """
+    columns = ["flag", "promise", "protocol", *(title for _, title in measures)]
     rows = []
     for model in site_models(site):
         for rate in RATES:
@@ -78,22 +92,18 @@ def site_main_table(site):
                 label = (
                     "standard"
                     if protocol == "standard"
-                    else (f"site, {MAIN_CAPTURE:.0%} capture")
+                    else f"site, {MAIN_CAPTURE:.0%} capture"
                 )
                 rows.append(
                     [model, f"{rate:.0%}", label]
-                    + [
-                        _cell(entry, m)
-                        for m in (
-                            "reached",
-                            "false_alarms",
-                            "novel_detected",
-                            "accuracy",
-                            "macro_f1",
-                        )
-                    ]
+                    + [_cell(entry, key) for key, _ in measures]
                 )
     return columns, rows
+
+
+def site_score_table(site):
+    """Columns and rows: the 5-class scores of :func:`site_main_table`'s points."""
+    return site_main_table(site, _SCORE_MEASURES)
 
 
 def site_capture_table(site, model):
@@ -105,7 +115,10 @@ def site_capture_table(site, model):
     for share in CAPTURE_SHARES:
         entries = [_find(site, model, rate, "site", share, 0.0) for rate in RATES]
         size = next((e["capture_rows"] for e in entries if e), None)
-        row = [f"{share:.0%} of test normal rows", _ms(size, 0) if size else "n/a"]
+        row = [
+            f"{share:.0%} of test normal rows",
+            f"{size['mean']:.0f}" if size else "n/a",
+        ]
         for entry in entries:
             row += [_cell(entry, "reached"), _cell(entry, "novel_detected")]
         rows.append(row)
@@ -166,3 +179,25 @@ def site_sentences(site):
             f"a {MAIN_CAPTURE:.0%} capture, {calibrated['reached']['mean']:.2%}."
         )
     return sentences + _refusals(site)
+
+
+def site_blocks(site):
+    """The protocol's section, in order, for a Markdown or reStructuredText page.
+
+    Yields ``("text", str)``, ``("table", columns, rows)`` and
+    ``("heading", str)`` (one level below the section's own heading).
+    """
+    yield ("text", SITE_NOTE)
+    yield ("text", " ".join(site_sentences(site)))
+    yield ("table", *site_main_table(site))
+    yield ("text", 'With policy ``"attack"``, the 5-class scores at the same points:')
+    yield ("table", *site_score_table(site))
+    for model in site_models(site):
+        yield ("heading", f"{model}: capture size and contamination")
+        yield ("table", *site_capture_table(site, model))
+        yield (
+            "text",
+            f"On the {MAIN_CAPTURE:.0%} capture, with attack rows drawn from the "
+            "test set's in place of some of its normal rows:",
+        )
+        yield ("table", *site_contamination_table(site, model))

@@ -396,34 +396,20 @@ def held_out_section(metrics, level):
 
 def site_section(metrics, level):
     """The site-calibrated protocol, clearly labelled, when the run measured it."""
-    from awdids.experiments._site import MAIN_CAPTURE
-    from awdids.experiments._site_report import (
-        SITE_NOTE,
-        site_capture_table,
-        site_contamination_table,
-        site_main_table,
-        site_models,
-        site_sentences,
-    )
+    from awdids.experiments._site_report import site_blocks
 
     site = metrics.get("site_calibration")
     if not site:
         return []
     sub = "^" if level == "-" else "-"
-    parts = [
-        _heading("Site-calibrated protocol (uses test rows)", level),
-        SITE_NOTE + "\n",
-        _paragraph(site_sentences(site)),
-        _list_table(*site_main_table(site)),
-    ]
-    for model in site_models(site):
-        parts += [
-            _heading(f"{model}: capture size and contamination", sub),
-            _list_table(*site_capture_table(site, model)),
-            f"On the {MAIN_CAPTURE:.0%} capture, with attack rows drawn from the "
-            "test set's in place of some of its normal rows:\n",
-            _list_table(*site_contamination_table(site, model)),
-        ]
+    parts = [_heading("Site-calibrated protocol (uses test rows)", level)]
+    for kind, *content in site_blocks(site):
+        if kind == "table":
+            parts.append(_list_table(*content))
+        elif kind == "heading":
+            parts.append(_heading(content[0], sub))
+        else:
+            parts.append(content[0] + "\n")
     return parts
 
 
