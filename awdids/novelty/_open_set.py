@@ -668,8 +668,7 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         (True, True, 200)
         """
         check_is_fitted(self, "offset_")
-        names = list(self.score_states_)
-        refuse_refitted_scores(names)
+        refuse_refitted_scores(list(self.score_states_))
         if trim not in TRIMS:
             raise ValueError(f"trim must be one of {list(TRIMS)}, got {trim!r}.")
         X = self._check_rows(X, reset=False)
@@ -677,10 +676,36 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         check_site_cv(cv, n_rows)
         _refuse_unreachable_rate(self.false_alarm_rate, n_rows, "capture rows")
         final, features = self._features(X)
+        features = self._trimmed_capture(final, features, trim, cv, n_rows)
         training = {
             name: {k: v for k, v in state.items() if k != "site"}
             for name, state in self.score_states_.items()
         }
+        flagged_before = np.sum(
+            self._score_with(final, training, features) < self.offset_
+        )
+        novelty = self._cross_fitted_novelty(final, training, features, cv)
+        # A trimmed row raises its alarm whatever the flag says: it counts among
+        # the capture's rows, as one the flag never adds an alarm to.
+        trimmed = np.full(n_rows - _num_samples(features), -np.inf)
+        every_row = np.concatenate([*novelty, trimmed])
+        threshold = conformal_threshold(every_row, self.false_alarm_rate)
+        self.offset_ = 1.0 - threshold
+        self.score_states_ = site_states(training, features)
+        self.site_calibration_ = {
+            "rows": int(n_rows),
+            "rows_used": int(_num_samples(features)),
+            "trim": trim,
+            "cv": int(cv),
+            "false_alarm_rate": float(self.false_alarm_rate),
+            "held_out_false_alarm_rate": float(np.mean(every_row > threshold)),
+            "fold_false_alarm_rate": [float(np.mean(n > threshold)) for n in novelty],
+            "flagged_before": float(flagged_before / n_rows),
+        }
+        return self
+
+    def _trimmed_capture(self, final, features, trim, cv, n_rows):
+        """The capture rows calibrate learns from, refusing too few of them."""
         if trim == "attack":
             called_normal = np.asarray(final.predict(features)) == self.normal_label
             features = _safe_indexing(features, np.flatnonzero(called_normal))
@@ -692,13 +717,13 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"of the capture the classifier calls normal ({n_used} of {n_rows} "
                 "rows): every one of them would be flagged."
             )
-        # A trimmed row raises its alarm whatever the flag says: it counts among
-        # the capture's rows, as one the flag never adds an alarm to.
-        trimmed = np.full(n_rows - n_used, -np.inf)
-        flagged_before = np.sum(
-            1.0 - self._novelty(self._raw_scores(final, training, features))
-            < self.offset_
-        )
+        return features
+
+    def _score_with(self, final, states, features):
+        return 1.0 - self._novelty(self._raw_scores(final, states, features))
+
+    def _cross_fitted_novelty(self, final, training, features, cv):
+        """Each capture fold's novelty against the other folds; sets the ranks."""
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         folds = cross_fit_site(
             lambda states, rows: self._raw_scores(final, states, rows),
@@ -709,24 +734,9 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )
         self.calibration_scores_ = {
             name: np.sort(np.concatenate([fold[name] for fold in folds]))
-            for name in names
+            for name in training
         }
-        novelty = [self._novelty(fold) for fold in folds]
-        every_row = np.concatenate([*novelty, trimmed])
-        threshold = conformal_threshold(every_row, self.false_alarm_rate)
-        self.offset_ = 1.0 - threshold
-        self.score_states_ = site_states(training, features)
-        self.site_calibration_ = {
-            "rows": int(n_rows),
-            "rows_used": int(n_used),
-            "trim": trim,
-            "cv": int(cv),
-            "false_alarm_rate": float(self.false_alarm_rate),
-            "held_out_false_alarm_rate": float(np.mean(every_row > threshold)),
-            "fold_false_alarm_rate": [float(np.mean(n > threshold)) for n in novelty],
-            "flagged_before": float(flagged_before / n_rows),
-        }
-        return self
+        return [self._novelty(fold) for fold in folds]
 
     # ---- prediction ----------------------------------------------------------------
 

@@ -40,6 +40,7 @@ BENCHMARKS = (
     "bench_predict_stream",
     "bench_novelty",
     "bench_knn_reference",
+    "bench_site_calibration",
     "bench_hostile_inputs",
     "bench_kdd99_duplicates",
 )
