@@ -304,7 +304,7 @@ def plot_site_calibration(site, path, *, test="KDDTest+", quick=False):
         ylabel=f"reached on {test} normal rows",
         title="Site calibration (uses test rows): reached against promised",
     )
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="lower right")
     ax.grid(alpha=0.3, which="both")
     _save(fig, path, quick)
 
