@@ -87,12 +87,20 @@ class _NearestNormal:
 
     def score(self, final, state, features):
         features = np.asarray(features, dtype=np.float32)
-        reference = state["reference"]
-        if len(state.get("site", ())):  # rows of the site's capture, if calibrated
-            reference = np.vstack([reference, state["site"]])
-        search = NearestNeighbors(n_neighbors=state["n_neighbors"], algorithm="brute")
-        distances, _ = search.fit(reference).kneighbors(features)
+        k = state["n_neighbors"]
+        distances = _nearest(state["reference"], features, k)
+        site = state.get("site")
+        if site is not None and len(site):  # the site's capture, if calibrated
+            # searched apart and merged, so that no call copies the reference
+            both = np.hstack([distances, _nearest(site, features, min(k, len(site)))])
+            distances = np.partition(both, k - 1, axis=1)[:, :k]
         return distances.mean(axis=1)
+
+
+def _nearest(reference, features, k):
+    """Distances from each row of ``features`` to its ``k`` nearest in ``reference``."""
+    search = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(reference)
+    return search.kneighbors(features)[0]
 
 
 class _Isolation:

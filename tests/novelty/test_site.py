@@ -159,3 +159,22 @@ def test_calibrate_needs_a_fitted_detector_and_its_columns():
         OpenSetClassifier(forest).calibrate(site_normal(300))
     with pytest.raises(ValueError, match="features"):
         fitted().calibrate(np.zeros((300, 3)))
+
+
+def test_a_second_capture_reports_what_the_first_calibration_flagged():
+    clf = fitted().calibrate(site_normal(400), trim=None)
+    assert clf.site_calibration_["flagged_before"] > 0.3  # the training threshold
+    clf.calibrate(site_normal(400, seed=8), trim=None)
+    assert clf.site_calibration_["flagged_before"] < 0.12  # the first capture's
+
+
+def test_the_knn_score_searches_the_training_rows_and_the_capture_as_one():
+    from sklearn.neighbors import NearestNeighbors
+
+    clf = fitted().calibrate(site_normal(300), trim=None)
+    state = clf.score_states_["knn"]
+    rows = np.vstack([site_normal(50, seed=9), novel_rows(50)])
+    union = np.vstack([state["reference"], state["site"]])
+    expected = NearestNeighbors(n_neighbors=5).fit(union).kneighbors(rows)[0]
+    raw = clf._raw_scores(clf.estimator_, clf.score_states_, rows)["knn"]
+    assert np.allclose(raw, expected.mean(axis=1), atol=1e-5)
