@@ -110,7 +110,7 @@ def describe_calibration(record):
     """One line of what ``site_calibration_`` records."""
     return (
         f"capture: {record['rows']} records, {record['rows_used']} used "
-        f"(trim={record['trim']}); the training threshold flagged "
+        f"(trim={record['trim']}); the threshold before flagged "
         f"{record['flagged_before']:.2%} of them; cross-fitted on the capture, "
         f"the flag hits {record['held_out_false_alarm_rate']:.2%} for its "
         f"{record['false_alarm_rate']:.2%} target"

@@ -252,7 +252,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``rows_used`` after ``trim``, the ``false_alarm_rate`` target, ``cv``,
         ``held_out_false_alarm_rate`` (the share of the capture's rows the
         cross-fitted flag adds an alarm to; per fold, among the rows used),
-        and ``flagged_before``, that share at the training threshold.
+        and ``flagged_before``, that share at the threshold in force before
+        (the training one, on a first call).
     n_features_in_ : int
         Columns of ``X`` (``feature_names_in_`` too when ``X`` has names).
 
@@ -681,9 +682,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             name: {k: v for k, v in state.items() if k != "site"}
             for name, state in self.score_states_.items()
         }
-        flagged_before = np.sum(
-            self._score_with(final, training, features) < self.offset_
-        )
+        # the threshold and reference in force until now (the training ones at first)
+        flagged_before = np.sum(self._score_features(final, features) < self.offset_)
         novelty = self._cross_fitted_novelty(final, training, features, cv)
         # A trimmed row raises its alarm whatever the flag says: it counts among
         # the capture's rows, as one the flag never adds an alarm to.
@@ -718,9 +718,6 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 "rows): every one of them would be flagged."
             )
         return features
-
-    def _score_with(self, final, states, features):
-        return 1.0 - self._novelty(self._raw_scores(final, states, features))
 
     def _cross_fitted_novelty(self, final, training, features, cv):
         """Each capture fold's novelty against the other folds; sets the ranks."""
