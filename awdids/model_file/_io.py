@@ -333,7 +333,7 @@ def _assemble(manifest, kept, clf, path):
 def _sklearn_classifier(manifest, kept, path):
     """The last stored step, if it is the classifier the manifest describes."""
     section, steps = manifest["classifier"], manifest["steps"]
-    if not kept or kept[-1][0] != (steps or [None])[-1]:
+    if not kept or not steps or kept[-1][0] != steps[-1]:
         raise ModelFileError(f"Refusing {path}: its classifier step is missing.")
     clf = kept[-1][1]
     if qualified_name(type(clf)) != section["type"]:

@@ -12,6 +12,7 @@ import math
 import numbers
 
 from ._errors import ModelFileError
+from ._steps import CLASSIFIERS
 
 __all__ = [
     "FORMAT_NAME",
@@ -180,8 +181,6 @@ def _check_classifier(path, clf):
 
 
 def _check_sklearn_classifier(path, clf):
-    from ._steps import CLASSIFIERS
-
     _expect(
         isinstance(clf, dict) and set(clf) == {"type", "classes", "n_features_in"},
         path,

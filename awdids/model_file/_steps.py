@@ -103,7 +103,7 @@ CLASSIFIER_PARTS = {
 CLASSIFIERS = frozenset(CLASSIFIER_PARTS)
 _CLASSIFIER_NODES = {(name, "ObjectNode") for name in CLASSIFIERS}.union(
     *CLASSIFIER_PARTS.values()
-) | {("imblearn.pipeline.Pipeline", "ObjectNode")}
+)
 
 #: Every ``(module.Class, skops loader)`` a model file's steps may name.
 ALLOWED_NODES = frozenset(

@@ -2,8 +2,8 @@
 
 The threshold an :class:`~awdids.novelty.OpenSetClassifier` sets on its
 training rows keeps its false-alarm promise only on normal traffic like
-them. A site's own traffic differs (under 1% of KDDTest+ normal rows equal a
-KDDTrain+ normal row), so its normal rows are flagged far more often. These
+them. A site's own traffic differs, so its normal rows are flagged far more
+often (the results page measures how much on KDDTest+). These
 functions cross-fit the flag on a short capture of that traffic instead: the
 capture is split into folds, each fold is scored with the other folds added to
 every score's reference of normal traffic, and the threshold is the conformal
