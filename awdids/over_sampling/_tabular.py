@@ -118,21 +118,48 @@ class TabularCodec:
             parts.append(np.eye(len(values))[codes])
         return np.concatenate(parts, axis=1).astype(np.float32)
 
-    def _split(self, raw):
-        n_cont = len(self.continuous)
-        blocks = torch.split(raw[:, n_cont:], self.block_sizes, dim=1)
-        return raw[:, :n_cont], blocks
+    def _block_layout(self, device):
+        """Where each discrete output column sits in a (block, slot) grid.
+
+        ``columns[b, s]`` is the output column of slot ``s`` of block ``b``
+        (blocks shorter than the widest repeat their first column there);
+        ``padding`` marks those repeated slots. Cached per device.
+        """
+        layout = getattr(self, "_layout", None)
+        if layout is None or layout[0].device != device:
+            widest = max(self.block_sizes)
+            starts = np.r_[0, np.cumsum(self.block_sizes)[:-1]]
+            slots = np.arange(widest)
+            sizes = np.asarray(self.block_sizes)[:, None]
+            padding = slots >= sizes
+            columns = starts[:, None] + np.where(padding, 0, slots)
+            layout = (
+                torch.as_tensor(columns, device=device),
+                torch.as_tensor(padding, device=device),
+                torch.as_tensor(~padding.ravel(), device=device),
+            )
+            self._layout = layout
+        return layout
 
     def relax(self, raw, generator, temperature=0.2):
-        """Raw generator output -> differentiable rows in the critic's input space."""
-        cont, blocks = self._split(raw)
-        parts = [torch.tanh(cont)]
-        for logits in blocks:
-            noisy = (logits + _gumbel_like(logits, generator)) / temperature
-            soft = torch.softmax(noisy, dim=1)
-            hard = torch.zeros_like(soft).scatter_(1, soft.argmax(1, keepdim=True), 1.0)
-            parts.append(_straight_through(hard, soft))
-        return torch.cat(parts, dim=1)
+        """Raw generator output -> differentiable rows in the critic's input space.
+
+        Every block's straight-through Gumbel-softmax is computed at once on a
+        padded (row, block, slot) grid: one set of operations whatever the
+        number of blocks (a class of few rows has dozens of few-valued columns).
+        """
+        n_cont = len(self.continuous)
+        cont = torch.tanh(raw[:, :n_cont])
+        if not self.block_sizes:
+            return cont
+        logits = raw[:, n_cont:]
+        columns, padding, kept = self._block_layout(raw.device)
+        noisy = (logits + _gumbel_like(logits, generator)) / temperature
+        grid = noisy[:, columns].masked_fill(padding, -torch.inf)
+        soft = torch.softmax(grid, dim=2)
+        hard = torch.zeros_like(soft).scatter_(2, soft.argmax(2, keepdim=True), 1.0)
+        blocks = _straight_through(hard, soft).flatten(1)[:, kept]
+        return torch.cat([cont, blocks], dim=1)
 
     def _to_uniform(self, values):
         n = len(self.sorted_values)

@@ -49,3 +49,41 @@ def test_decoded_rows_put_each_choice_in_its_own_column():
     np.testing.assert_array_equal(rows[:, 3], np.array([0.5, 1.5, 7.0])[choices[:, 2]])
     for j in (5, 6):
         assert np.isin(rows[:, j], X[:, j]).all()
+
+
+def per_block_relax(codec, raw, noise, temperature=0.2):
+    """The reference: a straight-through Gumbel-softmax block by block."""
+    n_cont = len(codec.continuous)
+    logits = torch.split(raw[:, n_cont:], codec.block_sizes, dim=1)
+    noises = torch.split(noise, codec.block_sizes, dim=1)
+    parts = [torch.tanh(raw[:, :n_cont])]
+    for block, block_noise in zip(logits, noises):
+        soft = torch.softmax((block + block_noise) / temperature, dim=1)
+        hard = torch.nn.functional.one_hot(soft.argmax(1), soft.shape[1]).to(soft)
+        parts.append(hard - soft.detach() + soft)
+    return torch.cat(parts, dim=1)
+
+
+def test_relaxing_all_blocks_at_once_matches_block_by_block_with_gradients():
+    codec, _ = make_codec()
+    raw = torch.randn(64, codec.n_outputs, requires_grad=True)
+    weights = torch.randn(64, codec.n_outputs)
+    relaxed = codec.relax(raw, torch.Generator().manual_seed(5))
+    (grad,) = torch.autograd.grad((relaxed * weights).sum(), raw)
+    n_cont = len(codec.continuous)
+    noise = _gumbel_like(raw[:, n_cont:], torch.Generator().manual_seed(5))
+    reference = per_block_relax(codec, raw, noise)
+    (reference_grad,) = torch.autograd.grad((reference * weights).sum(), raw)
+    torch.testing.assert_close(relaxed, reference)
+    torch.testing.assert_close(grad, reference_grad)
+    blocks = torch.split(relaxed[:, n_cont:].detach(), codec.block_sizes, dim=1)
+    for block in blocks:  # the critic sees exact one-hot rows
+        assert set(block.unique().tolist()) <= {0.0, 1.0}
+        torch.testing.assert_close(block.sum(1), torch.ones(64))
+
+
+def test_relax_without_discrete_columns_is_tanh():
+    X = np.random.RandomState(0).exponential(size=(30, 3))
+    codec = TabularCodec(X, [], True, 0, np.random.RandomState(0))
+    raw = torch.randn(5, codec.n_outputs)
+    torch.testing.assert_close(codec.relax(raw, torch.Generator()), torch.tanh(raw))
