@@ -122,6 +122,24 @@ def test_early_stopping_is_configured_through_callbacks_parameters():
     assert len(off.history_) == 30
 
 
+def test_the_learning_rate_follows_a_cosine_over_max_epochs_by_default():
+    clf, *_ = _fit(max_epochs=4, lr=0.01)
+    # skorch records the rate each epoch trained with
+    expected = [0.01 * (1 + np.cos(np.pi * e / 4)) / 2 for e in range(4)]
+    np.testing.assert_allclose(clf.history_[:, "event_lr"], expected, atol=1e-12)
+    assert clf.optimizer_.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_the_schedule_is_configured_through_callbacks_parameters():
+    constant, *_ = _fit(lr=0.01, callbacks__lr_scheduler=None)
+    assert "event_lr" not in constant.history_[-1]
+    assert constant.optimizer_.param_groups[0]["lr"] == 0.01
+    longer, *_ = _fit(lr=0.01, callbacks__lr_scheduler__T_max=8)
+    assert longer.history_[-1, "event_lr"] == pytest.approx(
+        0.01 * (1 + np.cos(np.pi * 3 / 8)) / 2
+    )
+
+
 @pytest.mark.parametrize(
     "params",
     [
