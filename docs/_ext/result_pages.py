@@ -32,6 +32,7 @@ DURATIONS = DOCS.parent / "awdids" / "cli" / "durations.json"
 BENCHMARKS = (
     "bench_classifier",
     "bench_against_revision",
+    "bench_time_to_accuracy",
     "bench_import",
     "bench_validation_scaling",
     "bench_gpgan",
