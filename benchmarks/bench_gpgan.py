@@ -236,6 +236,9 @@ def main():
     )
     parser.add_argument("--out", type=Path, default=default_out("bench_gpgan"))
     args = parser.parse_args()
+    if args.methods and args.out == default_out("bench_gpgan"):
+        # a subset would replace the full table the benchmark page shows
+        parser.error("--methods needs --out (a file other than the page's)")
 
     print(
         f"torch {torch.__version__}, CPU capability "
@@ -244,14 +247,16 @@ def main():
         flush=True,
     )
     data = Data()
-    forest = RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=-1)
-    forest.fit(data.X, data.y)
-    rows = []
     chosen = {
         name: fit
         for name, fit in methods(data, args).items()
         if args.methods is None or name.startswith(tuple(args.methods))
     }
+    if not chosen:
+        parser.error(f"--methods {args.methods} names none of the methods")
+    forest = RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=-1)
+    forest.fit(data.X, data.y)
+    rows = []
     for name, fit in chosen.items():
         start = time.perf_counter()
         for label, (fake, fit_s, rate) in fit().items():
