@@ -174,10 +174,10 @@ class AWDConvLSTMClassifier(NeuralNetClassifier):
         lengthens training, so it is off by default.
     max_epochs : int, default=6
         Maximum passes over the training rows. Six, under the cosine
-        schedule, were chosen on the ``NovelAttackKFold`` folds of KDDTrain+:
-        more passes lowered the validation loss but not the macro F1 on attack
-        types held out of training (the benchmark page's time-to-accuracy
-        section compares them with the previous twenty).
+        schedule, were chosen on the ``NovelAttackKFold`` folds of KDDTrain+
+        for the macro F1 on attack types held out of training per second of
+        fit (the benchmark page's time-to-accuracy section compares them with
+        the previous twenty).
     batch_size : int, default=512
         Rows per training step.
     train_split : callable or None, default=None

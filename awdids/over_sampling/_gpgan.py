@@ -130,10 +130,9 @@ class GPGANSampler(BaseOverSampler):
     epochs : int, default=15
         Training length: ``epochs * steps_per_epoch`` generator updates per
         class, whatever the class size, so every class gets the same budget.
-        ``history_`` holds one entry per epoch. Training is compute-bound
-        (time grows with the rows the critic sees), so the budget is the
-        lever on fit time; 15 replaced 40 for time to accuracy (the
-        benchmark page compares both).
+        ``history_`` holds one entry per epoch. Fit time follows the budget;
+        15 replaced 40 for time to accuracy (the benchmark page compares
+        both).
     steps_per_epoch : int, default=25
         Generator updates per epoch.
     discrete_groups : list of list of int, default=None
@@ -440,8 +439,8 @@ class GPGANSampler(BaseOverSampler):
         self.history_[label] = history
 
     def _adam(self, network):
-        # The fused kernel updates each parameter in one pass; on a CPU the
-        # per-tensor loop of foreach=True took a fifth of a training step.
+        # The fused kernel updates each parameter in one pass; on a CPU
+        # foreach=True runs a loop of per-tensor kernels instead.
         return torch.optim.Adam(
             network.parameters(),
             lr=self.learning_rate,
