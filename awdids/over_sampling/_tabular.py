@@ -118,48 +118,47 @@ class TabularCodec:
             parts.append(np.eye(len(values))[codes])
         return np.concatenate(parts, axis=1).astype(np.float32)
 
-    def _block_layout(self, device):
-        """Where each discrete output column sits in a (block, slot) grid.
+    def _grid(self, logits):
+        """Discrete logits (rows, columns) -> (rows, block, slot), and its padding.
 
-        ``columns[b, s]`` is the output column of slot ``s`` of block ``b``
-        (blocks shorter than the widest repeat their first column there);
-        ``padding`` marks those repeated slots. Cached per device.
+        Slots past a block's size hold -inf (``padding`` marks them), so that a
+        softmax or an argmax over the last axis treats every block at once (a
+        class of few rows has dozens of few-valued columns). The index is built
+        once per device.
         """
         layout = getattr(self, "_layout", None)
-        if layout is None or layout[0].device != device:
-            widest = max(self.block_sizes)
+        if layout is None or layout[0].device != logits.device:
             starts = np.r_[0, np.cumsum(self.block_sizes)[:-1]]
-            slots = np.arange(widest)
-            sizes = np.asarray(self.block_sizes)[:, None]
-            padding = slots >= sizes
-            columns = starts[:, None] + np.where(padding, 0, slots)
-            layout = (
-                torch.as_tensor(columns, device=device),
-                torch.as_tensor(padding, device=device),
-                torch.as_tensor(~padding.ravel(), device=device),
+            columns = self._padded_table(
+                [
+                    np.arange(start, start + size)
+                    for start, size in zip(starts, self.block_sizes)
+                ]
             )
-            self._layout = layout
-        return layout
+            padding = np.arange(columns.shape[1]) >= np.c_[self.block_sizes]
+            layout = self._layout = (
+                torch.as_tensor(columns, device=logits.device),
+                torch.as_tensor(padding, device=logits.device),
+            )
+        columns, padding = layout
+        return logits[:, columns].masked_fill(padding, -torch.inf), padding
 
     def relax(self, raw, generator, temperature=0.2):
         """Raw generator output -> differentiable rows in the critic's input space.
 
-        Every block's straight-through Gumbel-softmax is computed at once on a
-        padded (row, block, slot) grid: one set of operations whatever the
-        number of blocks (a class of few rows has dozens of few-valued columns).
+        A straight-through Gumbel-softmax in every block, all blocks at once.
         """
         n_cont = len(self.continuous)
         cont = torch.tanh(raw[:, :n_cont])
         if not self.block_sizes:
             return cont
         logits = raw[:, n_cont:]
-        columns, padding, kept = self._block_layout(raw.device)
         noisy = (logits + _gumbel_like(logits, generator)) / temperature
-        grid = noisy[:, columns].masked_fill(padding, -torch.inf)
+        grid, padding = self._grid(noisy)
         soft = torch.softmax(grid, dim=2)
         hard = torch.zeros_like(soft).scatter_(2, soft.argmax(2, keepdim=True), 1.0)
-        blocks = _straight_through(hard, soft).flatten(1)[:, kept]
-        return torch.cat([cont, blocks], dim=1)
+        relaxed = _straight_through(hard, soft).flatten(1)
+        return torch.cat([cont, relaxed[:, ~padding.flatten()]], dim=1)
 
     def _to_uniform(self, values):
         n = len(self.sorted_values)
@@ -209,13 +208,9 @@ class TabularCodec:
             dtype=logits.dtype,
         )
         per_block = _gumbel(uniform).split([n_rows * size for size in self.block_sizes])
-        blocks = logits.split(self.block_sizes, dim=1)
-        choices = torch.empty(
-            (n_rows, len(blocks)), dtype=torch.int64, device=logits.device
-        )
-        for k, (block, noise) in enumerate(zip(blocks, per_block)):
-            choices[:, k] = (block + noise.view(n_rows, -1)).argmax(dim=1)
-        return choices.cpu().numpy()
+        noise = torch.cat([block.view(n_rows, -1) for block in per_block], dim=1)
+        grid, _ = self._grid(logits + noise)
+        return grid.argmax(dim=2).cpu().numpy()
 
     def sample(self, raw, generator):
         """Raw generator output -> valid rows in the original feature space."""
