@@ -5,7 +5,11 @@ import math
 import torch
 from torch import nn
 
-from ._lstm_scan import peephole_lstm_scan, peephole_lstm_scan_autograd
+from ._lstm_scan import (
+    peephole_lstm_scan,
+    peephole_lstm_scan_autograd,
+    peephole_lstm_scan_inference,
+)
 
 __all__ = ["AWDConvLSTMCell", "AWDConvLSTM", "AWDConvLSTMNet"]
 
@@ -73,7 +77,9 @@ class AWDConvLSTMCell(nn.Module):
     and scaled by ``1 / (1 - weight_drop)``; in eval mode it is used as is.
     The time loop runs with a hand-written backward
     (:func:`~awdids.nn._lstm_scan.peephole_lstm_scan`); under ``torch.autocast``
-    it runs with autograd.
+    it runs with autograd, and under ``torch.no_grad()`` in place, keeping
+    nothing for a backward
+    (:func:`~awdids.nn._lstm_scan.peephole_lstm_scan_inference`).
 
     Parameters
     ----------
@@ -171,11 +177,12 @@ class AWDConvLSTMCell(nn.Module):
         gates_x = torch.addmm(bias, x.reshape(steps * batch, -1), w_in.t()).view(
             steps, batch, -1
         )
-        scan = (
-            peephole_lstm_scan_autograd
-            if _autocast_enabled(x.device.type)
-            else peephole_lstm_scan
-        )
+        if _autocast_enabled(x.device.type):
+            scan = peephole_lstm_scan_autograd
+        elif torch.is_grad_enabled():
+            scan = peephole_lstm_scan
+        else:  # gates_x is ours and nothing needs a backward: overwrite it
+            scan = peephole_lstm_scan_inference
         return scan(gates_x, w_hid, self.peephole)
 
     def __getstate__(self):

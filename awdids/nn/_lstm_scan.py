@@ -11,7 +11,11 @@ and the weight gradients of all steps as one matrix product after the loop.
 
 import torch
 
-__all__ = ["peephole_lstm_scan", "peephole_lstm_scan_autograd"]
+__all__ = [
+    "peephole_lstm_scan",
+    "peephole_lstm_scan_autograd",
+    "peephole_lstm_scan_inference",
+]
 
 _sigmoid_backward = torch.ops.aten.sigmoid_backward.grad_input
 _tanh_backward = torch.ops.aten.tanh_backward.grad_input
@@ -72,6 +76,45 @@ def peephole_lstm_scan_autograd(gates_x, w_hid, peephole):
     return torch.stack(outputs)
 
 
+def peephole_lstm_scan_inference(gates_x, w_hid, peephole):
+    """:func:`peephole_lstm_scan` without a backward, overwriting ``gates_x``.
+
+    For prediction under ``torch.no_grad()``: nothing is kept for a backward,
+    so the gates are activated in place in ``gates_x`` (no copy per step) and
+    the cell state lives in one ``(B, N)`` buffer instead of ``T + 1`` of them;
+    the working set of a step stays in cache. ``gates_x`` must be a tensor
+    the caller does not need afterwards.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from awdids.nn._lstm_scan import peephole_lstm_scan_inference
+    >>> gates_x = torch.zeros(5, 3, 4 * 2)
+    >>> w_hid, peephole = torch.zeros(2, 4 * 2), torch.zeros(3, 2)
+    >>> peephole_lstm_scan_inference(gates_x, w_hid, peephole).shape
+    torch.Size([5, 3, 2])
+    """
+    steps, batch, four_n = gates_x.shape
+    n = four_n // 4
+    hidden = gates_x.new_empty(steps, batch, n)
+    cell = gates_x.new_zeros(batch, n)
+    tanh_cell = torch.empty_like(cell)
+    w_if, w_co = peephole[:2], peephole[2]
+    for t in range(steps):
+        a = gates_x[t]
+        if t > 0:  # H_0 = C_0 = 0 add nothing to the first step's gates
+            a.addmm_(hidden[t - 1], w_hid)
+            a[:, : 2 * n].view(batch, 2, n).addcmul_(w_if, cell.unsqueeze(1))
+        a[:, : 2 * n].sigmoid_()
+        i, f, g, o = a.chunk(4, dim=1)
+        g.tanh_()
+        cell.mul_(f).addcmul_(i, g)
+        o.addcmul_(w_co, cell).sigmoid_()
+        torch.tanh(cell, out=tanh_cell)
+        torch.mul(o, tanh_cell, out=hidden[t])
+    return hidden
+
+
 class _PeepholeLSTMScan(torch.autograd.Function):
     @staticmethod
     def forward(ctx, gates_x, w_hid, peephole):
@@ -85,8 +128,11 @@ class _PeepholeLSTMScan(torch.autograd.Function):
         w_if, w_co = peephole[:2], peephole[2]
         for t in range(steps):
             a = act[t]
-            torch.addmm(gates_x[t], hidden[t], w_hid, out=a)
-            a[:, : 2 * n].view(batch, 2, n).addcmul_(w_if, cells[t].unsqueeze(1))
+            if t == 0:  # H_0 = C_0 = 0 add nothing to the first step's gates
+                a.copy_(gates_x[0])
+            else:
+                torch.addmm(gates_x[t], hidden[t], w_hid, out=a)
+                a[:, : 2 * n].view(batch, 2, n).addcmul_(w_if, cells[t].unsqueeze(1))
             a[:, : 2 * n].sigmoid_()
             i, f, g, o = a.chunk(4, dim=1)
             g.tanh_()
@@ -126,7 +172,10 @@ class _PeepholeLSTMScan(torch.autograd.Function):
                 dh = d_gates[t] @ w_hid_t
         grad_w_hid = grad_peephole = None
         if ctx.needs_input_grad[1]:
-            grad_w_hid = hidden[:-1].reshape(-1, n).t() @ d_gates.view(-1, four_n)
+            # H_0 = 0: the first step adds nothing to the gradient.
+            grad_w_hid = hidden[1:-1].reshape(-1, n).t() @ d_gates[1:].reshape(
+                -1, four_n
+            )
         if ctx.needs_input_grad[2]:
             d_if = d_gates[..., : 2 * n].reshape(steps, batch, 2, n)
             grad_peephole = torch.cat(

@@ -3,7 +3,11 @@ import torch
 
 from awdids.nn import AWDConvLSTMCell
 from awdids.nn._init import build_module
-from awdids.nn._lstm_scan import peephole_lstm_scan, peephole_lstm_scan_autograd
+from awdids.nn._lstm_scan import (
+    peephole_lstm_scan,
+    peephole_lstm_scan_autograd,
+    peephole_lstm_scan_inference,
+)
 
 
 def scan_inputs(steps=4, batch=3, n=5, dtype=torch.float64, seed=0):
@@ -28,6 +32,33 @@ def test_scan_equals_the_autograd_loop_in_values_and_gradients(steps):
     expected_grads = torch.autograd.grad(expected, inputs, upstream)
     for got, want in zip(grads, expected_grads):
         torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 5])
+def test_inference_scan_equals_the_autograd_loop(steps):
+    gates_x, w_hid, peephole = (t.detach() for t in scan_inputs(steps=steps))
+    expected = peephole_lstm_scan_autograd(gates_x, w_hid, peephole)
+    out = peephole_lstm_scan_inference(gates_x.clone(), w_hid, peephole)
+    torch.testing.assert_close(out, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_cell_predicts_in_place_under_no_grad_with_the_training_values(monkeypatch):
+    cell = build_module(
+        lambda: AWDConvLSTMCell(2, 3, (2, 2)), torch.Generator().manual_seed(0)
+    ).eval()
+    x = torch.randn(4, 5, 8)
+    with_grad = cell(x)
+    calls = []
+
+    def spy(*args):
+        calls.append(args[0].shape)
+        return peephole_lstm_scan_inference(*args)
+
+    monkeypatch.setattr("awdids.nn._convlstm.peephole_lstm_scan_inference", spy)
+    with torch.no_grad():
+        without_grad = cell(x)
+    assert calls == [(5, 4, 4 * 3 * 4)]
+    torch.testing.assert_close(without_grad, with_grad, rtol=1e-6, atol=1e-6)
 
 
 def test_cell_runs_the_autograd_loop_under_autocast(monkeypatch):
