@@ -64,6 +64,16 @@ def _time_tree(src):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _revision(src):
+    """The short commit of the source tree ``src``, or ``"unknown"``."""
+    out = subprocess.run(
+        ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip() or "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-src", type=Path, help="source tree to compare")
@@ -90,7 +100,8 @@ def main():
         f"{N_PREDICT:,} rows, timed in fresh processes that alternate between "
         f"this checkout and ``{args.baseline_src.name}`` ({args.rounds} rounds). "
         "Paired ratio: this checkout's time over the baseline's in the same "
-        "round; below 1 is faster.",
+        f"round; below 1 is faster. Baseline: {_revision(args.baseline_src)}; "
+        f"this checkout: {_revision(HERE)}.",
     )
     table = []
     for key in ("fit_s", "predict_s"):
@@ -110,6 +121,11 @@ def main():
         ["call", "baseline s", "this checkout s", "paired ratio (median)"],
         table,
     )
+    rates = [
+        f"{N_PREDICT / statistics.median(r['predict_s'] for r in runs[name]):,.0f}"
+        for name in ("baseline", "current")
+    ]
+    report.table("Inference, rows/s (median)", ["baseline", "this checkout"], [rates])
     report.values["runs"] = runs
     report.write(args.out)
 
