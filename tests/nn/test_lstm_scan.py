@@ -4,6 +4,7 @@ import torch
 from awdids.nn import AWDConvLSTMCell
 from awdids.nn._init import build_module
 from awdids.nn._lstm_scan import (
+    _tanh,
     peephole_lstm_scan,
     peephole_lstm_scan_autograd,
     peephole_lstm_scan_inference,
@@ -16,6 +17,17 @@ def scan_inputs(steps=4, batch=3, n=5, dtype=torch.float64, seed=0):
     w_hid = 0.5 * torch.randn(n, 4 * n, dtype=dtype, generator=generator)
     peephole = 0.5 * torch.randn(3, n, dtype=dtype, generator=generator)
     return [t.requires_grad_() for t in (gates_x, w_hid, peephole)]
+
+
+def test_tanh_of_the_scan_agrees_with_torch_in_float32_also_in_place():
+    x = torch.linspace(-20, 20, 100_001)
+    expected = torch.tanh(x)
+    out = _tanh(x, out=torch.empty_like(x))
+    torch.testing.assert_close(out, expected, rtol=0, atol=3e-7)
+    strided = torch.stack([x, x], dim=1)[:, 0]  # a strided view, like the g gate
+    assert not strided.is_contiguous()
+    assert _tanh(strided, out=strided) is strided
+    torch.testing.assert_close(strided, expected, rtol=0, atol=3e-7)
 
 
 def test_hand_written_backward_passes_gradcheck():
