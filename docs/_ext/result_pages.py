@@ -36,6 +36,7 @@ BENCHMARKS = (
     "bench_import",
     "bench_validation_scaling",
     "bench_gpgan",
+    "bench_gpgan_budget",
     "bench_gpgan_downstream",
     "bench_two_sample_floor",
     "bench_predict_stream",

@@ -319,7 +319,7 @@ def two_mode_data(n_major=400, n_big=160, n_small=40):
 def test_modes_are_found_and_drawn_in_their_real_proportions():
     X, y, modes = two_mode_data()
     sampler = GPGANSampler(
-        n_modes=2, random_state=0, **{**TINY, "epochs": 60, "steps_per_epoch": 10}
+        n_modes=2, random_state=0, **{**TINY, "epochs": 100, "steps_per_epoch": 10}
     )
     sampler.fit_resample(X, y)
     np.testing.assert_allclose(sorted(sampler.mode_weights_["minor"]), [0.2, 0.8])
