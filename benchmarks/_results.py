@@ -7,6 +7,7 @@ benchmark page from these files; no figure there is typed by hand.
 """
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +19,16 @@ RESULTS = Path(__file__).resolve().parent.parent / "docs" / "results"
 
 def default_out(name):
     return RESULTS / f"{name}.json"
+
+
+def source_revision(src):
+    """The short commit of the source tree ``src``, or ``"unknown"``."""
+    out = subprocess.run(
+        ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip() or "unknown"
 
 
 class Report:

@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from _results import Report, default_out  # benchmarks/ is on sys.path
+from _results import Report, default_out, source_revision  # benchmarks/ is on sys.path
 
 NAME = "bench_against_revision"
 HERE = Path(__file__).resolve().parent.parent
@@ -64,16 +64,6 @@ def _time_tree(src):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _revision(src):
-    """The short commit of the source tree ``src``, or ``"unknown"``."""
-    out = subprocess.run(
-        ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip() or "unknown"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-src", type=Path, help="source tree to compare")
@@ -100,8 +90,8 @@ def main():
         f"{N_PREDICT:,} rows, timed in fresh processes that alternate between "
         f"this checkout and ``{args.baseline_src.name}`` ({args.rounds} rounds). "
         "Paired ratio: this checkout's time over the baseline's in the same "
-        f"round; below 1 is faster. Baseline: {_revision(args.baseline_src)}; "
-        f"this checkout: {_revision(HERE)}.",
+        f"round; below 1 is faster. Baseline: {source_revision(args.baseline_src)}; "
+        f"this checkout: {source_revision(HERE)}.",
     )
     table = []
     for key in ("fit_s", "predict_s"):

@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from _results import Report, default_out  # benchmarks/ is on sys.path
+from _results import Report, default_out, source_revision  # benchmarks/ is on sys.path
 
 NAME = "bench_time_to_accuracy"
 HERE = Path(__file__).resolve().parent.parent
@@ -162,7 +162,9 @@ def main():
         "Fold k of NovelAttackKFold(3) on KDDTrain+ with seed k, each fitted "
         "by ``make_awdids_pipeline`` at each tree's defaults in fresh processes "
         "that alternate between this checkout and "
-        f"``{args.baseline_src.name}``; held-out rows (attack types the fold "
+        f"``{args.baseline_src.name}`` (commit "
+        f"{source_revision(args.baseline_src)}; this checkout: "
+        f"{source_revision(HERE)}); held-out rows (attack types the fold "
         "never trains on, a third of the normal rows) scored once. GAN s: mean "
         "per over-sampled class. Inference: the classifier's ``predict_proba`` "
         "on the held-out rows after the pipeline's transformers, median of 3. "
@@ -189,7 +191,10 @@ def main():
         _ratio_rows(runs),
     )
     report.values["runs"] = runs
-    report.values["baseline"] = args.baseline_src.name
+    report.values["baseline"] = {
+        "tree": args.baseline_src.name,
+        "commit": source_revision(args.baseline_src),
+    }
     report.write(args.out)
 
 
