@@ -208,9 +208,16 @@ class TabularCodec:
             dtype=logits.dtype,
         )
         per_block = _gumbel(uniform).split([n_rows * size for size in self.block_sizes])
-        noise = torch.cat([block.view(n_rows, -1) for block in per_block], dim=1)
-        grid, _ = self._grid(logits + noise)
-        return grid.argmax(dim=2).cpu().numpy()
+        # Not the padded grid of relax: for a draw chunk of 65,536 rows it holds
+        # rows x blocks x the widest block (service: 70) floats, hundreds of MB;
+        # block by block, every logit is touched once.
+        choices = torch.empty(
+            (n_rows, len(self.block_sizes)), dtype=torch.int64, device=logits.device
+        )
+        blocks = logits.split(self.block_sizes, dim=1)
+        for k, (block, noise) in enumerate(zip(blocks, per_block)):
+            choices[:, k] = (block + noise.view(n_rows, -1)).argmax(dim=1)
+        return choices.cpu().numpy()
 
     def sample(self, raw, generator):
         """Raw generator output -> valid rows in the original feature space."""
