@@ -34,6 +34,28 @@ def _tanh(x, out):
     return torch.mul(x, 2, out=out).sigmoid_().mul_(2).sub_(1)
 
 
+def _activate(a, cell, next_cell, tanh_cell, hidden, peephole, *, first):
+    """One step's gate arithmetic, in place, after the gates' matrix products.
+
+    ``a`` (B, 4N) holds the pre-activation gates i, f, g, o and leaves holding
+    their activations (``tanh(g)`` for g); ``next_cell``, ``tanh_cell`` and
+    ``hidden`` receive ``C_t``, ``tanh(C_t)`` and ``H_t`` from ``cell`` =
+    ``C_{t-1}`` (``next_cell`` may be ``cell``). ``first``: ``C_0 = 0``, so the
+    input and forget gates get no peephole term.
+    """
+    batch, n = cell.shape
+    w_if, w_co = peephole[:2], peephole[2]
+    if not first:
+        a[:, : 2 * n].view(batch, 2, n).addcmul_(w_if, cell.unsqueeze(1))
+    a[:, : 2 * n].sigmoid_()
+    i, f, g, o = a.chunk(4, dim=1)
+    _tanh(g, out=g)
+    torch.mul(f, cell, out=next_cell).addcmul_(i, g)
+    o.addcmul_(w_co, next_cell).sigmoid_()
+    _tanh(next_cell, out=tanh_cell)
+    torch.mul(o, tanh_cell, out=hidden)
+
+
 def peephole_lstm_scan(gates_x, w_hid, peephole):
     """Run a peephole LSTM over time from precomputed input gates.
 
@@ -112,19 +134,11 @@ def peephole_lstm_scan_inference(gates_x, w_hid, peephole):
     hidden = gates_x.new_empty(steps, batch, n)
     cell = gates_x.new_zeros(batch, n)
     tanh_cell = torch.empty_like(cell)
-    w_if, w_co = peephole[:2], peephole[2]
     for t in range(steps):
         a = gates_x[t]
-        if t > 0:  # H_0 = C_0 = 0 add nothing to the first step's gates
+        if t > 0:  # H_0 = 0 adds nothing to the first step's gates
             a.addmm_(hidden[t - 1], w_hid)
-            a[:, : 2 * n].view(batch, 2, n).addcmul_(w_if, cell.unsqueeze(1))
-        a[:, : 2 * n].sigmoid_()
-        i, f, g, o = a.chunk(4, dim=1)
-        _tanh(g, out=g)
-        cell.mul_(f).addcmul_(i, g)
-        o.addcmul_(w_co, cell).sigmoid_()
-        _tanh(cell, out=tanh_cell)
-        torch.mul(o, tanh_cell, out=hidden[t])
+        _activate(a, cell, cell, tanh_cell, hidden[t], peephole, first=t == 0)
     return hidden
 
 
@@ -138,22 +152,21 @@ class _PeepholeLSTMScan(torch.autograd.Function):
         cells = gates_x.new_zeros(steps + 1, batch, n)  # cells[0] = C_0 = 0
         hidden = gates_x.new_zeros(steps + 1, batch, n)  # hidden[0] = H_0 = 0
         tanh_cells = gates_x.new_empty(steps, batch, n)
-        w_if, w_co = peephole[:2], peephole[2]
         for t in range(steps):
             a = act[t]
-            if t == 0:  # H_0 = C_0 = 0 add nothing to the first step's gates
+            if t == 0:  # H_0 = 0 adds nothing to the first step's gates
                 a.copy_(gates_x[0])
             else:
                 torch.addmm(gates_x[t], hidden[t], w_hid, out=a)
-                a[:, : 2 * n].view(batch, 2, n).addcmul_(w_if, cells[t].unsqueeze(1))
-            a[:, : 2 * n].sigmoid_()
-            i, f, g, o = a.chunk(4, dim=1)
-            _tanh(g, out=g)
-            torch.mul(f, cells[t], out=cells[t + 1])
-            cells[t + 1].addcmul_(i, g)
-            o.addcmul_(w_co, cells[t + 1]).sigmoid_()
-            _tanh(cells[t + 1], out=tanh_cells[t])
-            torch.mul(o, tanh_cells[t], out=hidden[t + 1])
+            _activate(
+                a,
+                cells[t],
+                cells[t + 1],
+                tanh_cells[t],
+                hidden[t + 1],
+                peephole,
+                first=t == 0,
+            )
         ctx.save_for_backward(act, cells, hidden, tanh_cells, w_hid, peephole)
         return hidden[1:]
 
