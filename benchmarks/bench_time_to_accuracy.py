@@ -150,6 +150,7 @@ def main():
     if args.baseline_src is None or not (args.baseline_src / "awdids").is_dir():
         parser.error("--baseline-src must be a source tree with an awdids folder")
     trees = {"baseline": args.baseline_src.resolve(), "this checkout": HERE}
+    commits = {name: source_revision(src) for name, src in trees.items()}
     runs = {name: [] for name in trees}
     for index, (fold, seed) in enumerate(_pairs(args.grid)):
         order = list(trees) if index % 2 == 0 else list(trees)[::-1]
@@ -162,9 +163,8 @@ def main():
         "Fold k of NovelAttackKFold(3) on KDDTrain+ with seed k, each fitted "
         "by ``make_awdids_pipeline`` at each tree's defaults in fresh processes "
         "that alternate between this checkout and "
-        f"``{args.baseline_src.name}`` (commit "
-        f"{source_revision(args.baseline_src)}; this checkout: "
-        f"{source_revision(HERE)}); held-out rows (attack types the fold "
+        f"``{args.baseline_src.name}`` (commit {commits['baseline']}; this "
+        f"checkout: {commits['this checkout']}); held-out rows (attack types the fold "
         "never trains on, a third of the normal rows) scored once. GAN s: mean "
         "per over-sampled class. Inference: the classifier's ``predict_proba`` "
         "on the held-out rows after the pipeline's transformers, median of 3. "
@@ -193,7 +193,7 @@ def main():
     report.values["runs"] = runs
     report.values["baseline"] = {
         "tree": args.baseline_src.name,
-        "commit": source_revision(args.baseline_src),
+        "commit": commits["baseline"],
     }
     report.write(args.out)
 

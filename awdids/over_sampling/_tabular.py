@@ -208,8 +208,8 @@ class TabularCodec:
             dtype=logits.dtype,
         )
         per_block = _gumbel(uniform).split([n_rows * size for size in self.block_sizes])
-        # Not the padded grid of relax: for a draw chunk of 65,536 rows it holds
-        # rows x blocks x the widest block (service: 70) floats, hundreds of MB;
+        # Not the padded grid of relax: at a draw chunk's rows it holds rows x
+        # blocks x the widest block floats, mostly padding, and drew slower;
         # block by block, every logit is touched once.
         choices = torch.empty(
             (n_rows, len(self.block_sizes)), dtype=torch.int64, device=logits.device
