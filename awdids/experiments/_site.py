@@ -20,8 +20,6 @@ the paper's pipeline, both fitted once on the training rows and wrapped with
   rows (a capture that is not clean).
 """
 
-import itertools
-
 import numpy as np
 
 from .. import __version__
@@ -108,9 +106,12 @@ def captures(normal_pool, attack_pool, n_normal):
     return out
 
 
-def evaluate(detector, X, y_true, novel, classes, *, site):
+def evaluate(detector, y_true, y_pred, scores, novel, classes, called_normal, *, site):
     """What one operating point gives on the scored rows.
 
+    ``y_pred`` and ``scores`` are the detector's
+    :meth:`~awdids.novelty.OpenSetClassifier.predict_with_scores` of the
+    rows, and ``called_normal`` where its classifier alone calls them normal.
     ``reached`` is what the flag's promise counts: the share of normal rows
     it flags (``flagged``) for the training threshold, and the share it adds
     an alarm to (``flag_added``: flagged and called normal by the
@@ -118,8 +119,6 @@ def evaluate(detector, X, y_true, novel, classes, *, site):
     ``false_alarms`` counts every alarm on normal rows, the classifier's own
     included.
     """
-    y_pred, scores = detector.predict_with_scores(X)
-    called_normal = detector.estimator_.predict(X) == detector.normal_label
     normal = y_true == detector.normal_label
     flagged = scores < detector.offset_
     result = {
@@ -140,65 +139,143 @@ def evaluate(detector, X, y_true, novel, classes, *, site):
     return result
 
 
+def predict_at_each_rate(detectors, X, called_normal):
+    """``rate -> (y_pred, scores)`` of each detector, scoring ``X`` once.
+
+    The detectors wrap one classifier with one seed and are calibrated alike
+    (on the training rows, or on one capture), so they give the same scores
+    and differ only in ``offset_``: the rows whose flag that changes, among
+    those the classifier calls normal, are the only ones predicted again.
+    Each scoring of the rows costs a nearest-neighbour search against every
+    normal training row, the bulk of this protocol's time.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from awdids.experiments._site import predict_at_each_rate
+    >>> from awdids.novelty import OpenSetClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (300, 2)), rng.normal(4, 1, (100, 2))])
+    >>> y = np.array(["normal"] * 300 + ["dos"] * 100)
+    >>> forest = RandomForestClassifier(random_state=0).fit(X, y)
+    >>> detectors = {
+    ...     rate: OpenSetClassifier(
+    ...         forest, cv="prefit", false_alarm_rate=rate, random_state=0
+    ...     ).fit(X, y)
+    ...     for rate in (0.01, 0.1)
+    ... }
+    >>> rows = rng.normal(0, 2, (50, 2))
+    >>> out = predict_at_each_rate(detectors, rows, forest.predict(rows) == "normal")
+    >>> all(np.array_equal(out[r][0], d.predict(rows)) for r, d in detectors.items())
+    True
+    """
+    if not detectors:
+        return {}
+    first = next(iter(detectors.values()))
+    y_first, scores = first.predict_with_scores(X)
+    out = {}
+    for rate, detector in detectors.items():
+        y_pred = y_first
+        moved = (
+            (scores < detector.offset_) != (scores < first.offset_)
+        ) & called_normal
+        if moved.any():
+            y_pred = y_first.copy()
+            y_pred[moved] = detector.predict(_take(X, np.flatnonzero(moved)))
+        out[rate] = (y_pred, scores)
+    return out
+
+
+def _flag(classifier, rate, normal_label, seed):
+    return OpenSetClassifier(
+        classifier,
+        cv="prefit",
+        false_alarm_rate=rate,
+        policy="attack",
+        normal_label=normal_label,
+        random_state=seed,
+    )
+
+
 def _seed_runs(data, classifiers, seed, log):
     """Every evaluation of one seed: a list of records."""
-    schema = data["schema"]
-    normal_label = schema.normal_label
+    normal_label = data["schema"].normal_label
     y_test = np.asarray(data["y_test"])
     normal_pool, attack_pool, scored = draw_rows(y_test, normal_label, seed)
     n_normal = int(np.sum(y_test == normal_label))
-    X_scored, y_scored = _take(data["X_test"], scored), y_test[scored]
     attack = np.asarray(data["attack_test"], dtype=object)[scored]
     novel = novel_type_mask(attack, data["seen_attacks"], normal=normal_label)
-    classes = list(schema.class_names)
+    rows = {
+        "X": _take(data["X_test"], scored),
+        "y_true": y_test[scored],
+        "novel": novel,
+        "classes": list(data["schema"].class_names),
+    }
+    drawn = captures(normal_pool, attack_pool, n_normal)
     runs = []
-    for (name, classifier), rate in itertools.product(classifiers.items(), RATES):
-        detector = OpenSetClassifier(
-            classifier,
-            cv="prefit",
-            false_alarm_rate=rate,
-            policy="attack",
-            normal_label=normal_label,
-            random_state=seed,
-        ).fit(data["X_train"], data["y_train"])
-        base = {"seed": seed, "model": name, "rate": rate}
-        runs.append(
-            {
-                **base,
-                "protocol": "standard",
-                **evaluate(detector, X_scored, y_scored, novel, classes, site=False),
-            }
+    for name, classifier in classifiers.items():
+        by_rate = _classifier_runs(data, classifier, rows, drawn, seed)
+        runs.extend(
+            {"seed": seed, "model": name, "rate": rate, **run}
+            for rate in RATES
+            for run in by_rate[rate]
         )
-        for (share, contamination), rows in captures(
-            normal_pool, attack_pool, n_normal
-        ).items():
-            where = {
-                **base,
-                "protocol": "site",
-                "capture_share": share,
-                "contamination": contamination,
-                "capture_rows": len(rows),
-            }
-            try:
-                detector.calibrate(_take(data["X_test"], rows))
-            except ValueError as error:  # too few rows for the rate: refused
-                runs.append({**where, "refused": str(error)})
-                continue
-            record = detector.site_calibration_
-            runs.append(
-                {
-                    **where,
-                    "rows_used": record["rows_used"],
-                    "held_out": record["held_out_false_alarm_rate"],
-                    **evaluate(detector, X_scored, y_scored, novel, classes, site=True),
-                }
-            )
-        log(f"seed {seed}: site calibration of {name} at {rate:.0%}: done")
+        log(f"seed {seed}: site calibration of {name}: done")
     return runs, {
         "scored_rows": int(len(scored)),
         "scored_novel_rows": int(novel.sum()),
         "test_normal_rows": n_normal,
     }
+
+
+def _classifier_runs(data, classifier, rows, drawn, seed):
+    """``rate -> records`` of one classifier's flags: standard, then each capture."""
+    normal_label = data["schema"].normal_label
+    X, score = rows["X"], {k: v for k, v in rows.items() if k != "X"}
+    score["called_normal"] = np.asarray(classifier.predict(X)) == normal_label
+    detectors = {
+        rate: _flag(classifier, rate, normal_label, seed).fit(
+            data["X_train"], data["y_train"]
+        )
+        for rate in RATES
+    }
+    by_rate = {rate: [] for rate in RATES}
+    predicted = predict_at_each_rate(detectors, X, score["called_normal"])
+    for rate, (y_pred, scores) in predicted.items():
+        result = evaluate(
+            detectors[rate], y_pred=y_pred, scores=scores, site=False, **score
+        )
+        by_rate[rate].append({"protocol": "standard", **result})
+    for (share, contamination), capture_rows in drawn.items():
+        where = {
+            "protocol": "site",
+            "capture_share": share,
+            "contamination": contamination,
+            "capture_rows": len(capture_rows),
+        }
+        capture = _take(data["X_test"], capture_rows)
+        calibrated = {}
+        for rate, detector in detectors.items():
+            try:
+                calibrated[rate] = detector.calibrate(capture)
+            except ValueError as error:  # too few rows for the rate: refused
+                by_rate[rate].append({**where, "refused": str(error)})
+        predicted = predict_at_each_rate(calibrated, X, score["called_normal"])
+        for rate, (y_pred, scores) in predicted.items():
+            record = detectors[rate].site_calibration_
+            result = evaluate(
+                detectors[rate], y_pred=y_pred, scores=scores, site=True, **score
+            )
+            by_rate[rate].append(
+                {
+                    **where,
+                    "rows_used": record["rows_used"],
+                    "held_out": record["held_out_false_alarm_rate"],
+                    **result,
+                }
+            )
+    return by_rate
 
 
 def site_calibration_stage(data, classifiers, seed, stages, *, resume=False, log=print):

@@ -98,7 +98,32 @@ class _NearestNormal:
 
 
 def _nearest(reference, features, k):
-    """Distances from each row of ``features`` to its ``k`` nearest in ``reference``."""
+    """Distances from each row of ``features`` to its ``k`` nearest in ``reference``.
+
+    Columns constant over ``reference`` add the same amount to a row's squared
+    distance from every reference row, so the search runs on the other
+    columns alone and that amount is added back: the same distances, with
+    fewer products (one-hot features of normal traffic leave many columns
+    constant).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from awdids.novelty._scores import _nearest
+    >>> reference = np.array([[0.0, 1.0], [3.0, 1.0], [4.0, 1.0]])
+    >>> _nearest(reference, np.array([[0.0, 5.0]]), 2)
+    array([[4., 5.]])
+    """
+    varying = np.ptp(reference, axis=0) > 0
+    if varying.all() or not varying.any():
+        return _search(reference, features, k)
+    constant = reference[0, ~varying]
+    shift = np.sum(np.square(features[:, ~varying] - constant, dtype=np.float64), 1)
+    distances = _search(reference[:, varying], features[:, varying], k)
+    return np.sqrt(np.square(distances, dtype=np.float64) + shift[:, None])
+
+
+def _search(reference, features, k):
     search = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(reference)
     return search.kneighbors(features)[0]
 

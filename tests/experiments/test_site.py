@@ -9,9 +9,11 @@ from awdids.experiments._site import (
     CAPTURE_SHARES,
     CONTAMINATION,
     MAIN_CAPTURE,
+    _flag,
     _seed_runs,
     captures,
     draw_rows,
+    predict_at_each_rate,
     summarise_site,
 )
 from awdids.experiments._site_report import (
@@ -140,3 +142,29 @@ def test_the_tables_and_sentences_read_the_summary(site):
 def test_the_figure_is_drawn(site, tmp_path):
     plot_site_calibration(site, tmp_path / "site.png")
     assert (tmp_path / "site.png").stat().st_size > 10_000
+
+
+def test_one_scoring_gives_each_rate_its_own_predictions_and_scores():
+    data = _data()
+    forest = RandomForestClassifier(n_estimators=20, random_state=0)
+    forest.fit(data["X_train"], data["y_train"])
+    detectors = {
+        rate: _flag(forest, rate, "normal", seed=0).fit(
+            data["X_train"], data["y_train"]
+        )
+        for rate in (0.01, 0.2)
+    }
+    X = data["X_test"]
+    called_normal = forest.predict(X) == "normal"
+    for capture in (None, X.iloc[:400]):
+        if capture is not None:
+            for detector in detectors.values():
+                detector.calibrate(capture)
+        shared = predict_at_each_rate(detectors, X, called_normal)
+        moved = 0
+        for rate, detector in detectors.items():
+            y_pred, scores = detector.predict_with_scores(X)
+            assert np.array_equal(shared[rate][0], y_pred)
+            assert np.array_equal(shared[rate][1], scores)
+            moved += np.sum(y_pred != shared[0.01][0])
+        assert moved > 0  # the rates differ on some rows, which were predicted again
