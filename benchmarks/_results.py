@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from awdids._environment import describe_environment
 from awdids._markdown import markdown_table
 
@@ -19,6 +21,20 @@ RESULTS = Path(__file__).resolve().parent.parent / "docs" / "results"
 
 def default_out(name):
     return RESULTS / f"{name}.json"
+
+
+def mean_std(values, digits=3):
+    """``"mean ± std"`` of ``values``, with the population std (``np.std``).
+
+    Every result file of the project gives the spread this way, ``reproduce``
+    included, so that a benchmark's ± and the results page's agree.
+
+    Examples
+    --------
+    >>> mean_std([0.5, 0.7])
+    '0.600 ± 0.100'
+    """
+    return f"{np.mean(values):.{digits}f} ± {np.std(values):.{digits}f}"
 
 
 def source_revision(src):

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _results import Report, default_out  # benchmarks/ is on sys.path
+from _results import Report, default_out, mean_std  # benchmarks/ is on sys.path
 from sklearn.metrics import accuracy_score, f1_score
 
 from awdids import make_awdids_pipeline
@@ -102,7 +102,7 @@ def main():
     table = []
     for (fold, text), runs in results.items():
         cells = [
-            f"{np.mean(values):.4f} ± {np.std(values):.4f}"
+            mean_std(values, digits=4)
             for values in (
                 [r[key] for r in runs]
                 for key in ("accuracy", "macro_f1", "best_valid_loss")

@@ -18,7 +18,7 @@ import argparse
 import statistics
 from pathlib import Path
 
-from _results import Report, default_out  # benchmarks/ is on sys.path
+from _results import Report, default_out, mean_std  # benchmarks/ is on sys.path
 from bench_gpgan import CLASSES, N_NEW, Data
 
 from awdids.evaluation import synthetic_quality
@@ -59,11 +59,6 @@ def fit_and_judge(data, params, seed):
             sampler.fit_seconds_[label],
         )
     return out
-
-
-def _mean_std(values):
-    std = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f"{statistics.mean(values):.3f} ± {std:.3f}"
 
 
 def main():
@@ -111,8 +106,8 @@ def main():
                 [
                     name,
                     label,
-                    _mean_std(forest),
-                    _mean_std(logistic),
+                    mean_std(forest),
+                    mean_std(logistic),
                     f"{statistics.median(seconds):.1f}",
                 ]
             )

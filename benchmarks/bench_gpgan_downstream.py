@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _results import Report, default_out  # benchmarks/ is on sys.path
+from _results import Report, default_out, mean_std  # benchmarks/ is on sys.path
 from imblearn.over_sampling import SMOTE
 
 from awdids import make_awdids_pipeline
@@ -90,10 +90,6 @@ def scores(y_true, y_pred):
     }
 
 
-def _summary(values):
-    return f"{np.mean(values):.3f} ± {np.std(values):.3f}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
@@ -139,7 +135,7 @@ def main():
             [
                 method,
                 *(
-                    _summary([r[key] for r in runs if r["method"] == method])
+                    mean_std([r[key] for r in runs if r["method"] == method])
                     for key in ("macro_f1", "r2l_f1", "u2r_f1")
                 ),
             ]

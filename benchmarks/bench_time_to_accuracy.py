@@ -29,7 +29,12 @@ import sys
 import time
 from pathlib import Path
 
-from _results import Report, default_out, source_revision  # benchmarks/ is on sys.path
+from _results import (
+    Report,
+    default_out,
+    mean_std,
+    source_revision,
+)  # benchmarks/ is on sys.path
 
 NAME = "bench_time_to_accuracy"
 HERE = Path(__file__).resolve().parent.parent
@@ -100,10 +105,6 @@ def _pairs(grid):
     return [(k, k) for k in range(N_FOLDS)]
 
 
-def _mean_std(values):
-    return f"{statistics.mean(values):.4f} ± {statistics.pstdev(values):.4f}"
-
-
 def _summary_rows(runs):
     rows = []
     for name, records in runs.items():
@@ -115,8 +116,8 @@ def _summary_rows(runs):
                 f"{statistics.median(gan):.1f}",
                 f"{statistics.median(r['classifier_s'] for r in records):.1f}",
                 f"{statistics.median(r['epochs'] for r in records):g}",
-                _mean_std([r["accuracy"] for r in records]),
-                _mean_std([r["macro_f1"] for r in records]),
+                mean_std([r["accuracy"] for r in records], digits=4),
+                mean_std([r["macro_f1"] for r in records], digits=4),
                 f"{statistics.median(r['predict_rows_per_s'] for r in records):,.0f}",
             ]
         )
