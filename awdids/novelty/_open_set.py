@@ -220,7 +220,8 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         reference, so a smaller one makes the file smaller and holds fewer of
         the training records (see the deploy guide for its measured effect).
     n_jobs : int or None, default=None
-        Folds fitted in parallel (joblib); ``None`` means 1.
+        Folds fitted in parallel (joblib); ``None`` means 1. With
+        ``cv="prefit"``, the folds of normal rows are scored in parallel.
     random_state : int, RandomState instance or None, default=None
         Seed of the ``"isolation"`` score's forest and of the
         ``reference_size`` subsample.
@@ -434,22 +435,22 @@ class OpenSetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"cv='prefit' cross-fits on {_PREFIT_FOLDS} folds of the normal "
                 f"rows; y has {_num_samples(normal)}."
             )
-        folds = []
         splitter = KFold(_PREFIT_FOLDS, shuffle=True, random_state=seed)
-        for train, test in splitter.split(normal):
-            tic = time.perf_counter()
-            states = self._fit_scores_on(
-                final, _safe_indexing(normal, train), names, seed
-            )
-            raw = self._raw_scores(final, states, _safe_indexing(normal, test))
-            folds.append(
-                {
-                    "raw": raw,
-                    "is_normal": np.ones(len(test), dtype=bool),
-                    "seconds": time.perf_counter() - tic,
-                }
-            )
-        return folds
+        return Parallel(n_jobs=self.n_jobs)(
+            delayed(self._prefit_fold)(final, normal, train, test, names, seed)
+            for train, test in splitter.split(normal)
+        )
+
+    def _prefit_fold(self, final, normal, train, test, names, seed):
+        """The raw scores of the ``test`` normal rows, states from ``train``."""
+        tic = time.perf_counter()
+        states = self._fit_scores_on(final, _safe_indexing(normal, train), names, seed)
+        raw = self._raw_scores(final, states, _safe_indexing(normal, test))
+        return {
+            "raw": raw,
+            "is_normal": np.ones(len(test), dtype=bool),
+            "seconds": time.perf_counter() - tic,
+        }
 
     def _route_fit_params(self, groups, fit_params):
         """``fit_params`` for the estimator and ``groups`` for the splitter.

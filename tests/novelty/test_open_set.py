@@ -280,10 +280,12 @@ def test_tags_follow_the_wrapped_estimator():
     assert not get_tags(hgb).input_tags.sparse
 
 
-def test_n_jobs_gives_the_same_threshold_as_one_job():
+@pytest.mark.parametrize("prefit", [False, True])
+def test_n_jobs_gives_the_same_threshold_as_one_job(prefit):
     X, y = blobs()
-    one = OpenSetClassifier(forest(), novelty="knn", n_jobs=1).fit(X, y)
-    two = OpenSetClassifier(forest(), novelty="knn", n_jobs=2).fit(X, y)
+    model, cv = (forest().fit(X, y), "prefit") if prefit else (forest(), 3)
+    one = OpenSetClassifier(model, novelty="knn", cv=cv, n_jobs=1).fit(X, y)
+    two = OpenSetClassifier(model, novelty="knn", cv=cv, n_jobs=2).fit(X, y)
     assert one.offset_ == two.offset_
     for name in one.calibration_scores_:
         assert np.array_equal(
