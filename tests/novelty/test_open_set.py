@@ -284,13 +284,29 @@ def test_tags_follow_the_wrapped_estimator():
 def test_n_jobs_gives_the_same_threshold_as_one_job(prefit):
     X, y = blobs()
     model, cv = (forest().fit(X, y), "prefit") if prefit else (forest(), 3)
-    one = OpenSetClassifier(model, novelty="knn", cv=cv, n_jobs=1).fit(X, y)
-    two = OpenSetClassifier(model, novelty="knn", cv=cv, n_jobs=2).fit(X, y)
+    common = dict(novelty="knn", cv=cv, random_state=0)
+    one = OpenSetClassifier(model, n_jobs=1, **common).fit(X, y)
+    two = OpenSetClassifier(model, n_jobs=2, **common).fit(X, y)
     assert one.offset_ == two.offset_
     for name in one.calibration_scores_:
         assert np.array_equal(
             one.calibration_scores_[name], two.calibration_scores_[name]
         )
+
+
+def test_prefit_folds_run_in_n_jobs_workers(monkeypatch):
+    from awdids.novelty import _open_set
+
+    asked, real = [], _open_set.Parallel
+
+    def recording(*args, **kwargs):
+        asked.append(kwargs.get("n_jobs"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_open_set, "Parallel", recording)
+    X, y = blobs()
+    OpenSetClassifier(forest().fit(X, y), cv="prefit", n_jobs=2).fit(X, y)
+    assert asked == [2]
 
 
 def test_reference_size_keeps_a_seeded_subsample_of_the_normal_rows():
