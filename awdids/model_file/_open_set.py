@@ -18,6 +18,7 @@ from sklearn.base import clone
 
 from ..novelty import OpenSetClassifier
 from ..novelty._open_set import _score_names
+from ..novelty._scores import knn_state
 from ._errors import ModelFileError, refuse_names_other_than
 from ._manifest import decode_value, encode_value
 
@@ -221,10 +222,9 @@ def build_open_set(section, tensors, estimator, n_features, path):
             "column": inner_classes.index(params["normal_label"])
         }
     if "knn" in names:
-        detector.score_states_["knn"] = {
-            "reference": tensors[_REFERENCE].numpy(),
-            "n_neighbors": params["n_neighbors"],
-        }
+        detector.score_states_["knn"] = knn_state(
+            tensors[_REFERENCE].numpy(), params["n_neighbors"]
+        )
         if site is not None:
             detector.score_states_["knn"]["site"] = tensors[_SITE].numpy()
     if site is not None:

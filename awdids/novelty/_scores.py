@@ -9,12 +9,14 @@ classifier-based scores read the classifier's outputs; the distance and
 isolation scores work on the features themselves.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import NearestNeighbors
 
-__all__ = ["SCORES"]
+__all__ = ["SCORES", "knn_state"]
 
 
 def _column(estimator, label):
@@ -83,43 +85,86 @@ class _NearestNormal:
                 f"n_neighbors={n_neighbors} exceeds the {len(reference)} normal "
                 "training rows."
             )
-        return {"reference": reference, "n_neighbors": n_neighbors}
+        return knn_state(reference, n_neighbors)
 
     def score(self, final, state, features):
         features = np.asarray(features, dtype=np.float32)
         k = state["n_neighbors"]
-        distances = _nearest(state["reference"], features, k)
+        distances = _nearest(state["search"], features, k)
         site = state.get("site")
         if site is not None and len(site):  # the site's capture, if calibrated
             # searched apart and merged, so that no call copies the reference
-            both = np.hstack([distances, _nearest(site, features, min(k, len(site)))])
+            nearest_site = _nearest(_search_columns(site), features, min(k, len(site)))
+            both = np.hstack([distances, nearest_site])
             distances = np.partition(both, k - 1, axis=1)[:, :k]
         return distances.mean(axis=1)
 
 
-def _nearest(reference, features, k):
-    """Distances from each row of ``features`` to its ``k`` nearest in ``reference``.
+def knn_state(reference, n_neighbors):
+    """The ``"knn"`` score's state: a normal reference, with its search prepared.
 
-    Columns constant over ``reference`` add the same amount to a row's squared
-    distance from every reference row, so the search runs on the other
-    columns alone and that amount is added back: the same distances, with
-    fewer products (one-hot features of normal traffic leave many columns
-    constant).
+    ``search`` (:func:`_search_columns`) is derived here once, not at every
+    scoring; a model file stores ``reference`` alone and rebuilds the state
+    with this function.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from awdids.novelty._scores import _nearest
-    >>> reference = np.array([[0.0, 1.0], [3.0, 1.0], [4.0, 1.0]])
-    >>> _nearest(reference, np.array([[0.0, 5.0]]), 2)
-    array([[4., 5.]])
+    >>> from awdids.novelty._scores import knn_state
+    >>> state = knn_state(np.array([[0.0, 1.0], [3.0, 1.0]]), n_neighbors=1)
+    >>> state["reference"].dtype, state["search"].varying.tolist()
+    (dtype('float32'), [True, False])
+    """
+    reference = np.asarray(reference, dtype=np.float32)
+    return {
+        "reference": reference,
+        "n_neighbors": n_neighbors,
+        "search": _search_columns(reference),
+    }
+
+
+class _Search(NamedTuple):
+    """A reference as :func:`_nearest` searches it."""
+
+    varying: np.ndarray  # columns that vary over the reference
+    constant: np.ndarray  # the other columns' values, shared by every row
+    rows: np.ndarray  # the reference on the varying columns
+
+
+def _search_columns(reference):
+    """``reference`` split into the columns that vary over it and the others.
+
+    Columns constant over the reference add the same amount to a row's
+    squared distance from every reference row, so a search need not multiply
+    them (one-hot features of normal traffic leave many columns constant).
     """
     varying = np.ptp(reference, axis=0) > 0
-    if varying.all() or not varying.any():
-        return _search(reference, features, k)
-    constant = reference[0, ~varying]
-    shift = np.sum(np.square(features[:, ~varying] - constant, dtype=np.float64), 1)
-    distances = _search(reference[:, varying], features[:, varying], k)
+    if varying.all() or not varying.any():  # nothing to leave out, or no search
+        return _Search(np.ones(reference.shape[1], bool), reference[0, :0], reference)
+    return _Search(varying, reference[0, ~varying], reference[:, varying])
+
+
+def _nearest(search, features, k):
+    """Distances from each row of ``features`` to its ``k`` nearest reference rows.
+
+    The search runs on the reference's varying columns, and the constant
+    columns' share of each squared distance is added back: the same
+    distances, with fewer products.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from awdids.novelty._scores import _nearest, _search_columns
+    >>> reference = np.array([[0.0, 1.0], [3.0, 1.0], [4.0, 1.0]])
+    >>> _nearest(_search_columns(reference), np.array([[0.0, 5.0]]), 2)
+    array([[4., 5.]])
+    """
+    if search.varying.all():
+        return _search(search.rows, features, k)
+    shift = np.sum(
+        np.square(features[:, ~search.varying] - search.constant, dtype=np.float64), 1
+    )
+    distances = _search(search.rows, features[:, search.varying], k)
     return np.sqrt(np.square(distances, dtype=np.float64) + shift[:, None])
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from awdids.novelty._scores import _nearest
+from awdids.novelty._scores import _nearest, _search_columns
 
 
 def _brute(reference, features, k):
@@ -11,12 +11,15 @@ def _brute(reference, features, k):
     return np.sort(distances, axis=1)[:, :k]
 
 
-@pytest.mark.parametrize("constant_columns", [0, 3, 6])
+# all six constant: every distance is the shift alone, so all are searched
+@pytest.mark.parametrize("constant_columns, searched", [(0, 6), (3, 3), (6, 6)])
 def test_nearest_distances_are_exact_with_columns_constant_over_the_reference(
-    constant_columns,
+    constant_columns, searched
 ):
     rng = np.random.default_rng(0)
     reference = rng.random((300, 6))
     reference[:, :constant_columns] = 0.5  # one-hot columns no normal row uses
     features = rng.random((40, 6))  # rows that differ in those columns too
-    assert np.allclose(_nearest(reference, features, 5), _brute(reference, features, 5))
+    search = _search_columns(reference)
+    assert search.rows.shape == (300, searched)
+    assert np.allclose(_nearest(search, features, 5), _brute(reference, features, 5))
