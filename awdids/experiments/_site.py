@@ -206,16 +206,29 @@ def _seed_runs(data, classifiers, seed, log):
     n_normal = int(np.sum(y_test == normal_label))
     attack = np.asarray(data["attack_test"], dtype=object)[scored]
     novel = novel_type_mask(attack, data["seen_attacks"], normal=normal_label)
-    rows = {
-        "X": _take(data["X_test"], scored),
+    X_scored = _take(data["X_test"], scored)
+    truth = {
         "y_true": y_test[scored],
         "novel": novel,
         "classes": list(data["schema"].class_names),
     }
-    drawn = captures(normal_pool, attack_pool, n_normal)
+    points = [({"protocol": "standard"}, None)] + [
+        (
+            {
+                "protocol": "site",
+                "capture_share": share,
+                "contamination": contamination,
+                "capture_rows": len(rows),
+            },
+            _take(data["X_test"], rows),
+        )
+        for (share, contamination), rows in captures(
+            normal_pool, attack_pool, n_normal
+        ).items()
+    ]
     runs = []
     for name, classifier in classifiers.items():
-        by_rate = _classifier_runs(data, classifier, rows, drawn, seed)
+        by_rate = _classifier_runs(data, classifier, X_scored, truth, points, seed)
         runs.extend(
             {"seed": seed, "model": name, "rate": rate, **run}
             for rate in RATES
@@ -229,11 +242,14 @@ def _seed_runs(data, classifiers, seed, log):
     }
 
 
-def _classifier_runs(data, classifier, rows, drawn, seed):
-    """``rate -> records`` of one classifier's flags: standard, then each capture."""
+def _classifier_runs(data, classifier, X, truth, points, seed):
+    """``rate -> records`` of one classifier's flags at each operating point.
+
+    ``points`` pairs each record's description with its capture (``None``:
+    the training threshold, the standard protocol).
+    """
     normal_label = data["schema"].normal_label
-    X, score = rows["X"], {k: v for k, v in rows.items() if k != "X"}
-    score["called_normal"] = np.asarray(classifier.predict(X)) == normal_label
+    called_normal = np.asarray(classifier.predict(X)) == normal_label
     detectors = {
         rate: _flag(classifier, rate, normal_label, seed).fit(
             data["X_train"], data["y_train"]
@@ -241,40 +257,36 @@ def _classifier_runs(data, classifier, rows, drawn, seed):
         for rate in RATES
     }
     by_rate = {rate: [] for rate in RATES}
-    predicted = predict_at_each_rate(detectors, X, score["called_normal"])
-    for rate, (y_pred, scores) in predicted.items():
-        result = evaluate(
-            detectors[rate], y_pred=y_pred, scores=scores, site=False, **score
-        )
-        by_rate[rate].append({"protocol": "standard", **result})
-    for (share, contamination), capture_rows in drawn.items():
-        where = {
-            "protocol": "site",
-            "capture_share": share,
-            "contamination": contamination,
-            "capture_rows": len(capture_rows),
-        }
-        capture = _take(data["X_test"], capture_rows)
-        calibrated = {}
-        for rate, detector in detectors.items():
-            try:
-                calibrated[rate] = detector.calibrate(capture)
-            except ValueError as error:  # too few rows for the rate: refused
-                by_rate[rate].append({**where, "refused": str(error)})
-        predicted = predict_at_each_rate(calibrated, X, score["called_normal"])
+    for where, capture in points:
+        if capture is None:
+            calibrated = detectors
+        else:
+            calibrated = {}
+            for rate, detector in detectors.items():
+                try:
+                    calibrated[rate] = detector.calibrate(capture)
+                except ValueError as error:  # too few rows for the rate: refused
+                    by_rate[rate].append({**where, "refused": str(error)})
+        predicted = predict_at_each_rate(calibrated, X, called_normal)
         for rate, (y_pred, scores) in predicted.items():
-            record = detectors[rate].site_calibration_
-            result = evaluate(
-                detectors[rate], y_pred=y_pred, scores=scores, site=True, **score
+            record = dict(where)
+            if capture is not None:
+                site = detectors[rate].site_calibration_
+                record.update(
+                    rows_used=site["rows_used"],
+                    held_out=site["held_out_false_alarm_rate"],
+                )
+            record.update(
+                evaluate(
+                    detectors[rate],
+                    y_pred=y_pred,
+                    scores=scores,
+                    called_normal=called_normal,
+                    site=capture is not None,
+                    **truth,
+                )
             )
-            by_rate[rate].append(
-                {
-                    **where,
-                    "rows_used": record["rows_used"],
-                    "held_out": record["held_out_false_alarm_rate"],
-                    **result,
-                }
-            )
+            by_rate[rate].append(record)
     return by_rate
 
 
