@@ -113,8 +113,8 @@ def train_speed(shape, hidden, batch=512, repeats=5):
     times = [seconds_per_step(step) for _ in range(repeats)]
     rows_per_s = batch / statistics.median(times)
     net.eval()
-    # in the batches the classifier predicts in: one 16,384-row call runs at
-    # about 0.6 of their speed, its gates no longer fitting in cache
+    # in the batches the classifier predicts in: one call on all the rows is
+    # slower (its gates no longer fit in cache) and no prediction makes it
     big = torch.randn(4 * _PREDICT_BATCH, int(np.prod(shape)))
     with torch.no_grad():
         net(big[:_PREDICT_BATCH])
